@@ -1,0 +1,81 @@
+using CoffeeShop.Web.Data;
+using CoffeeShop.Web.Data.Seed;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Respawn;
+
+namespace CoffeeShop.Web.Tests.Infrastructure;
+
+/// <summary>
+/// One app and one database for all integration tests: migrated once, emptied (Respawn) and
+/// re-seeded before every test, so each test starts from the same catalog and nothing else.
+/// </summary>
+public sealed class ShopFixture : IAsyncLifetime
+{
+    private Respawner _respawner = null!;
+
+    public ShopFactory Factory { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        await TestDatabase.EnsureCreatedAsync();
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.MigrateAsync();
+        }
+
+        await using var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
+        await connection.OpenAsync();
+        _respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
+        {
+            DbAdapter = DbAdapter.Postgres,
+            SchemasToInclude = ["public"],
+            TablesToIgnore = ["__ef_migrations_history", "data_protection_keys"],
+        });
+    }
+
+    public async Task ResetAsync()
+    {
+        await using (var connection = new NpgsqlConnection(TestDatabase.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await _respawner.ResetAsync(connection);
+        }
+
+        await SeedAsync();
+    }
+
+    /// <summary>Runs the catalog seed again without emptying anything, as an app restart does.</summary>
+    public async Task SeedAsync()
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<CatalogSeed>().SeedAsync();
+    }
+
+    public AppDbContext NewDbContext() =>
+        new(new DbContextOptionsBuilder<AppDbContext>().UseNpgsql(TestDatabase.ConnectionString).UseSnakeCaseNamingConvention().Options);
+
+    public async Task DisposeAsync() => await Factory.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class ShopTestGroup : ICollectionFixture<ShopFixture>
+{
+    public const string Name = "shop";
+}
+
+/// <summary>Base for integration tests: a clean, seeded database before each test.</summary>
+[Collection(ShopTestGroup.Name)]
+public abstract class ShopTest(ShopFixture fixture) : IAsyncLifetime
+{
+    protected ShopFixture Fixture { get; } = fixture;
+
+    protected ShopFactory Factory => Fixture.Factory;
+
+    public virtual Task InitializeAsync() => Fixture.ResetAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    protected AppDbContext Db() => Fixture.NewDbContext();
+}

@@ -1,0 +1,26 @@
+using CoffeeShop.Web.Tests.Infrastructure;
+
+namespace CoffeeShop.Web.Tests;
+
+public class StartupTests
+{
+    [Theory]
+    [InlineData("ConnectionStrings:CoffeeShop", "", "ConnectionStrings:CoffeeShop is missing")]
+    [InlineData("ConnectionStrings:CoffeeShop", "this is not a connection string", "ConnectionStrings:CoffeeShop is not a valid")]
+    [InlineData("Shop:Currency", "euro", "Shop:Currency must be")]
+    public void Start_WithMissingOrMalformedSetting_FailsNamingTheKeyAndWhereToSetIt(string key, string value, string expected)
+    {
+        using var factory = new ShopFactory(new Dictionary<string, string?> { [key] = value });
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateBrowserClient());
+
+        var message = Flatten(error);
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+        Assert.Contains(key.Replace(":", "__", StringComparison.Ordinal), message, StringComparison.Ordinal);
+    }
+
+    private static string Flatten(Exception error) =>
+        error is AggregateException aggregate
+            ? string.Join(" | ", aggregate.Flatten().InnerExceptions.Select(Flatten))
+            : error.Message + (error.InnerException is null ? "" : " | " + Flatten(error.InnerException));
+}

@@ -1,0 +1,27 @@
+using CoffeeShop.Web.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CoffeeShop.Web.Data.Configurations;
+
+internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
+{
+    public void Configure(EntityTypeBuilder<Product> builder)
+    {
+        builder.ToTable("products", t =>
+        {
+            t.HasCheckConstraint("ck_products_price_positive", "price_minor > 0");
+            t.HasCheckConstraint("ck_products_stock_not_negative", "stock >= 0");
+        });
+        builder.HasIndex(p => p.Slug).IsUnique();
+        builder.Property(p => p.Slug).HasMaxLength(80);
+        builder.Property(p => p.Name).HasMaxLength(120);
+        builder.Property(p => p.Origin).HasMaxLength(120);
+        builder.Property(p => p.Roast).HasConversion<string>().HasMaxLength(16);
+        builder.Property(p => p.TastingNotes).HasMaxLength(200);
+        builder.Property(p => p.Description).HasMaxLength(2000);
+        builder.Property(p => p.Currency).HasMaxLength(3).IsFixedLength();
+        builder.Ignore(p => p.Price);
+        builder.Ignore(p => p.InStock);
+    }
+}

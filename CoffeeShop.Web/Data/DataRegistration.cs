@@ -1,0 +1,51 @@
+using CoffeeShop.Web.Data.Seed;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CoffeeShop.Web.Data;
+
+public static class DataRegistration
+{
+    /// <summary>PostgreSQL through EF Core (pooled contexts, snake_case names) and data-protection keys stored in it.</summary>
+    public static IServiceCollection AddData(this IServiceCollection services)
+    {
+        services.AddOptions<DatabaseOptions>()
+            .Configure<IConfiguration>((o, config) => o.ConnectionString = config.GetConnectionString("CoffeeShop"))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+
+        services.AddDbContextPool<AppDbContext>((sp, options) => options.UseShopDatabase(
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!));
+
+        // Keys in the database: every instance can read cookies and antiforgery tokens made by the others.
+        services.AddDataProtection()
+            .SetApplicationName("CoffeeShop")
+            .PersistKeysToDbContext<AppDbContext>();
+
+        services.AddScoped<CatalogSeed>();
+        return services;
+    }
+
+    internal static DbContextOptionsBuilder UseShopDatabase(this DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention();
+
+    /// <summary>Development start-up: apply migrations and seed the catalog. Production uses the documented bundle.</summary>
+    public static async Task MigrateAndSeedAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<CatalogSeed>().SeedAsync(cancellationToken);
+    }
+
+    private sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
+        {
+            var problems = DatabaseOptions.Problems(options).ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}

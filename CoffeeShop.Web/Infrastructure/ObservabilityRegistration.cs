@@ -1,0 +1,62 @@
+using System.Globalization;
+using CoffeeShop.Web.Data;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace CoffeeShop.Web.Infrastructure;
+
+public static class ObservabilityRegistration
+{
+    private const string ReadyTag = "ready";
+
+    /// <summary>
+    /// Serilog with levels from the <c>Serilog</c> settings section: a readable console in Development,
+    /// compact JSON (one event per line, for log shippers) everywhere else. Plus health checks.
+    /// </summary>
+    public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
+    {
+        var development = builder.Environment.IsDevelopment();
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger.ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext();
+            if (development)
+            {
+                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}", formatProvider: CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+            }
+        });
+
+        builder.Services.AddHealthChecks()
+            .AddDbContextCheck<AppDbContext>("database", tags: [ReadyTag])
+            .AddCheck<MigrationsAppliedCheck>("migrations", tags: [ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>Request logging and the two health endpoints: live (the process answers) and ready (it can serve).</summary>
+    public static WebApplication UseObservability(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        return app;
+    }
+
+    private sealed class MigrationsAppliedCheck(AppDbContext db) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            return pending.Count == 0
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy($"{pending.Count} migration(s) not applied");
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace CoffeeShop.Web.Infrastructure;
+
+public static class WebRegistration
+{
+    /// <summary>Razor Pages with antiforgery on every form post, and compressed, fingerprinted static assets.</summary>
+    public static IServiceCollection AddShopPages(this IServiceCollection services, IHostEnvironment environment)
+    {
+        services.AddRazorPages();
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "coffeeshop_af";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        });
+        services.Configure<CookieTempDataProviderOptions>(options =>
+        {
+            options.Cookie.Name = "coffeeshop_msg";
+            options.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        });
+        return services;
+    }
+
+    /// <summary>Error pages that never show a stack trace outside Development, then the pages themselves.</summary>
+    public static WebApplication UseShopPages(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error");
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/Error/{0}");
+        app.UseRouting();
+        app.UseAuthorization();
+        app.MapStaticAssets();
+        app.MapRazorPages().WithStaticAssets();
+        return app;
+    }
+}

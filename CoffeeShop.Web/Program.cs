@@ -1,0 +1,22 @@
+using CoffeeShop.Web.Data;
+using CoffeeShop.Web.Infrastructure;
+using CoffeeShop.Web.Shopping;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddObservability();
+builder.Services.AddData();
+builder.Services.AddShopping();
+builder.Services.AddShopPages(builder.Environment);
+
+var app = builder.Build();
+
+if (app.Environment.IsDevelopment())
+{
+    await app.Services.MigrateAndSeedAsync();
+}
+
+app.UseObservability();
+app.UseShopPages();
+
+await app.RunAsync();

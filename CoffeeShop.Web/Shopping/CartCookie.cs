@@ -1,0 +1,27 @@
+namespace CoffeeShop.Web.Shopping;
+
+/// <summary>
+/// The anonymous cart id, kept in a cookie. The id is a random GUID (122 random bits), so it cannot
+/// be guessed; the cart itself lives in PostgreSQL, never in server memory.
+/// </summary>
+public sealed class CartCookie(IHttpContextAccessor accessor, IHostEnvironment environment, TimeProvider clock)
+{
+    public const string Name = "coffeeshop_cart";
+    private static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
+
+    private HttpContext Http => accessor.HttpContext ?? throw new InvalidOperationException("No current request.");
+
+    public Guid? Read() =>
+        Http.Request.Cookies.TryGetValue(Name, out var value) && Guid.TryParseExact(value, "N", out var id) ? id : null;
+
+    public void Write(Guid cartId) =>
+        Http.Response.Cookies.Append(Name, cartId.ToString("N"), new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = !environment.IsDevelopment(),
+            IsEssential = true,
+            Path = "/",
+            Expires = clock.GetUtcNow().Add(Lifetime),
+        });
+}

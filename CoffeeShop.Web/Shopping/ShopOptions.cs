@@ -1,0 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CoffeeShop.Web.Shopping;
+
+/// <summary>The <c>Shop</c> settings section.</summary>
+public sealed class ShopOptions
+{
+    public const string Section = "Shop";
+
+    [Required(ErrorMessage = "The setting Shop:Name is missing. Set it in appsettings.json or the environment variable Shop__Name.")]
+    public string Name { get; set; } = "CoffeeShop";
+
+    [Required(ErrorMessage = "The setting Shop:Currency is missing. Set it in appsettings.json or the environment variable Shop__Currency.")]
+    [RegularExpression("^[A-Z]{3}$", ErrorMessage = "The setting Shop:Currency must be an upper-case ISO 4217 code such as EUR. Set it in appsettings.json or the environment variable Shop__Currency.")]
+    public string Currency { get; set; } = "EUR";
+}

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CoffeeShop.Web.Shopping;
+
+public static class ShoppingRegistration
+{
+    /// <summary>Shop settings and the cookie-identified cart kept in PostgreSQL.</summary>
+    public static IServiceCollection AddShopping(this IServiceCollection services)
+    {
+        services.AddOptions<ShopOptions>()
+            .BindConfiguration(ShopOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddHttpContextAccessor();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<CartCookie>();
+        services.AddScoped<CartSession>();
+        return services;
+    }
+}
