@@ -1,5 +1,6 @@
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Infrastructure;
+using CoffeeShop.Web.Payments;
 using CoffeeShop.Web.Shopping;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddObservability();
 builder.Services.AddData();
 builder.Services.AddShopping();
+builder.Services.AddPayments();
 builder.Services.AddShopPages(builder.Environment);
 
 var app = builder.Build();

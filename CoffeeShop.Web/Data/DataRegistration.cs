@@ -15,8 +15,11 @@ public static class DataRegistration
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
 
-        services.AddDbContextPool<AppDbContext>((sp, options) => options.UseShopDatabase(
+        // Pooled contexts. Pages get a scoped one; payment code that must own its transaction
+        // (FinalizePayment, the checkout's phases) creates its own from the factory.
+        services.AddPooledDbContextFactory<AppDbContext>((sp, options) => options.UseShopDatabase(
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
 
         // Keys in the database: every instance can read cookies and antiforgery tokens made by the others.
         services.AddDataProtection()

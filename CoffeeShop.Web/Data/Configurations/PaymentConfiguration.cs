@@ -1,0 +1,85 @@
+using CoffeeShop.Web.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CoffeeShop.Web.Data.Configurations;
+
+internal sealed class PaymentRecordConfiguration : IEntityTypeConfiguration<PaymentRecord>
+{
+    public void Configure(EntityTypeBuilder<PaymentRecord> builder)
+    {
+        builder.ToTable("payment_records", t =>
+        {
+            t.HasCheckConstraint("ck_payment_records_amount_positive", "amount_minor > 0");
+            t.HasCheckConstraint("ck_payment_records_refunded_range", "refunded_minor >= 0 AND refunded_minor <= amount_minor");
+        });
+        builder.HasOne(p => p.Order).WithMany().HasForeignKey(p => p.OrderId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(p => new { p.OrderId, p.Attempt }).IsUnique();
+        builder.HasIndex(p => p.IdempotencyKey).IsUnique();
+        builder.HasIndex(p => p.PaymentIntentId).IsUnique();
+        // The admin list: newest first, keyset-paged on (created_at, id).
+        builder.HasIndex(p => new { p.CreatedAt, p.Id }).IsDescending(true, true);
+        builder.HasIndex(p => new { p.Status, p.CreatedAt, p.Id }).IsDescending(false, true, true);
+        builder.Property(p => p.Status).HasConversion<string>().HasMaxLength(24);
+        builder.Property(p => p.Currency).HasMaxLength(3).IsFixedLength();
+        builder.Property(p => p.CustomerEmail).HasMaxLength(254);
+        builder.Property(p => p.ItemsSummary).HasMaxLength(500);
+        builder.Property(p => p.IdempotencyKey).HasMaxLength(100);
+        builder.Property(p => p.PaymentIntentId).HasMaxLength(100);
+        builder.Property(p => p.ChargeId).HasMaxLength(100);
+        builder.Property(p => p.CardBrand).HasMaxLength(32);
+        builder.Property(p => p.CardLast4).HasMaxLength(4);
+        builder.Property(p => p.FailureCode).HasMaxLength(100);
+        builder.Property(p => p.FailureMessage).HasMaxLength(500);
+        builder.Property(p => p.AttentionReason).HasMaxLength(500);
+        builder.Ignore(p => p.Amount);
+        builder.Ignore(p => p.Refunded);
+        builder.Ignore(p => p.Refundable);
+    }
+}
+
+internal sealed class PaymentTimelineEntryConfiguration : IEntityTypeConfiguration<PaymentTimelineEntry>
+{
+    public void Configure(EntityTypeBuilder<PaymentTimelineEntry> builder)
+    {
+        builder.ToTable("payment_timeline");
+        builder.HasOne<PaymentRecord>().WithMany().HasForeignKey(e => e.PaymentRecordId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(e => new { e.PaymentRecordId, e.At });
+        builder.Property(e => e.Source).HasMaxLength(64);
+        builder.Property(e => e.FromStatus).HasConversion<string>().HasMaxLength(24);
+        builder.Property(e => e.ToStatus).HasConversion<string>().HasMaxLength(24);
+        builder.Property(e => e.Note).HasMaxLength(500);
+    }
+}
+
+internal sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
+{
+    public void Configure(EntityTypeBuilder<Refund> builder)
+    {
+        builder.ToTable("refunds", t => t.HasCheckConstraint("ck_refunds_amount_positive", "amount_minor > 0"));
+        builder.Property(r => r.Id).ValueGeneratedNever();
+        builder.HasOne<PaymentRecord>().WithMany().HasForeignKey(r => r.PaymentRecordId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(r => r.StripeRefundId).IsUnique();
+        builder.HasIndex(r => r.PaymentRecordId);
+        builder.Property(r => r.StripeRefundId).HasMaxLength(100);
+        builder.Property(r => r.Currency).HasMaxLength(3).IsFixedLength();
+        builder.Property(r => r.Reason).HasMaxLength(64);
+        builder.Property(r => r.Status).HasMaxLength(32);
+        builder.Property(r => r.FailureMessage).HasMaxLength(500);
+        builder.Property(r => r.Source).HasMaxLength(32);
+    }
+}
+
+internal sealed class StripeEventRecordConfiguration : IEntityTypeConfiguration<StripeEventRecord>
+{
+    public void Configure(EntityTypeBuilder<StripeEventRecord> builder)
+    {
+        builder.ToTable("stripe_events");
+        builder.Property(e => e.Id).HasMaxLength(100);
+        builder.Property(e => e.Type).HasMaxLength(100);
+        builder.Property(e => e.Payload).HasColumnType("jsonb");
+        builder.Property(e => e.Outcome).HasMaxLength(500);
+        builder.HasOne<PaymentRecord>().WithMany().HasForeignKey(e => e.PaymentRecordId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasIndex(e => new { e.PaymentRecordId, e.ReceivedAt });
+    }
+}

@@ -1,0 +1,42 @@
+using CoffeeShop.Web.Data;
+using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Payments;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace CoffeeShop.Web.Pages.Checkout;
+
+/// <summary>
+/// The 3-D Secure step when Stripe gives no redirect URL: Stripe.js runs handleNextAction with the
+/// PaymentIntent's client secret, then the customer goes to the return page. The secret is fetched
+/// from Stripe for this page only and never stored or logged.
+/// </summary>
+public class AuthenticateModel(AppDbContext db, IPaymentGateway gateway, PaymentMode mode) : PageModel
+{
+    public string ClientSecret { get; private set; } = "";
+    public string PublishableKey => mode.PublishableKey ?? "";
+    public string ReturnUrl { get; private set; } = "";
+
+    public async Task<IActionResult> OnGetAsync(string? order, CancellationToken cancellationToken)
+    {
+        var found = order is null ? null : await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.PublicId == order, cancellationToken);
+        var record = found is null ? null : await db.PaymentRecords.AsNoTracking()
+            .Where(p => p.OrderId == found.Id).OrderByDescending(p => p.Attempt).FirstOrDefaultAsync(cancellationToken);
+        if (found is null || record is not { Status: PaymentStatus.RequiresAction, PaymentIntentId: { } intentId } || mode.IsSimulated)
+        {
+            return NotFound();
+        }
+
+        var intent = await gateway.RetrieveAsync(intentId, cancellationToken);
+        if (intent?.ClientSecret is null)
+        {
+            return NotFound();
+        }
+
+        ClientSecret = intent.ClientSecret;
+        ReturnUrl = Url.PageLink("/Checkout/Return", values: new { order = found.PublicId, payment_intent = intentId })!;
+        Response.Headers.CacheControl = "no-store";
+        return Page();
+    }
+}

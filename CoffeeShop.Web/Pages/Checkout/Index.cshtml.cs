@@ -1,0 +1,102 @@
+using System.ComponentModel.DataAnnotations;
+using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Infrastructure;
+using CoffeeShop.Web.Payments;
+using CoffeeShop.Web.Shopping;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CoffeeShop.Web.Pages.Checkout;
+
+public class IndexModel(CartSession cartSession, CheckoutPayment checkout, PaymentMode mode) : PageModel
+{
+    public CartView Cart { get; private set; } = null!;
+    public PaymentMode Mode => mode;
+    public Order? PaymentInFlightFor { get; private set; }
+
+    [BindProperty]
+    public CheckoutInput Input { get; set; } = new();
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
+        await LoadAsync(cancellationToken) ?? Page();
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        var submitted = Input;
+        if (await LoadAsync(cancellationToken) is { } redirect)
+        {
+            return redirect;
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Invalid(submitted);
+        }
+
+        if (submitted.CartFingerprint != Cart.Fingerprint)
+        {
+            ModelState.AddModelError(string.Empty, "Your cart changed while you were checking out. Please check the new total and pay again.");
+            return Invalid(submitted);
+        }
+
+        var outcome = await checkout.SubmitAsync(new CheckoutSubmission(Cart, submitted.CheckoutId!.Value, submitted.Email!.Trim(), submitted.ConfirmationToken!,
+            publicId => Url.PageLink("/Checkout/Return", values: new { order = publicId })!), cancellationToken);
+        switch (outcome.Kind)
+        {
+            case CheckoutOutcomeKind.Declined:
+                ModelState.AddModelError(string.Empty, DeclineMessages.For(outcome.DeclineCode));
+                return Invalid(submitted);
+            case CheckoutOutcomeKind.Stale:
+                ModelState.AddModelError(string.Empty, "This checkout form is out of date. Please check your order and pay again.");
+                return Invalid(submitted);
+            case CheckoutOutcomeKind.RequiresAction:
+                return new SeeOtherResult(outcome.RedirectUrl ?? Url.Page("/Checkout/Authenticate", values: new { order = outcome.OrderPublicId })!);
+            default:
+                return new SeeOtherResult(Url.Page("/Orders/Details", values: new { publicId = outcome.OrderPublicId })!);
+        }
+    }
+
+    /// <summary>Loads the cart and the checkout id to render; a redirect when there is nothing to pay for.</summary>
+    private async Task<IActionResult?> LoadAsync(CancellationToken cancellationToken)
+    {
+        Cart = await cartSession.LoadAsync(cancellationToken);
+        if (Cart.IsEmpty)
+        {
+            TempData["Message"] = "Your cart is empty: add some coffee before checking out.";
+            return new SeeOtherResult(Url.Page("/Cart/Index")!);
+        }
+
+        var (checkoutId, open, inFlight) = await checkout.PrepareAsync(Cart, cancellationToken);
+        PaymentInFlightFor = inFlight ? open : null;
+        Input = new CheckoutInput { CheckoutId = checkoutId, CartFingerprint = Cart.Fingerprint, Email = open?.Email };
+        return null;
+    }
+
+    /// <summary>The page again with the messages; a fresh fingerprint and checkout id, the customer's email kept.</summary>
+    private PageResult Invalid(CheckoutInput submitted)
+    {
+        Input.Email = submitted.Email;
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    public sealed class CheckoutInput
+    {
+        [Required(ErrorMessage = "Enter your email address for the receipt.")]
+        [EmailAddress(ErrorMessage = "Enter a valid email address, like name@example.com.")]
+        [StringLength(254, ErrorMessage = "That email address is too long.")]
+        [Display(Name = "Email")]
+        public string? Email { get; set; }
+
+        [Required(ErrorMessage = "Enter your card details (or choose a test scenario) to pay.")]
+        [RegularExpression("^ctoken_[A-Za-z0-9_]{1,200}$", ErrorMessage = "Your card details could not be read. Please enter them again.")]
+        public string? ConfirmationToken { get; set; }
+
+        [Required(ErrorMessage = "This checkout form is out of date. Please reload the page.")]
+        public Guid? CheckoutId { get; set; }
+
+        [Required(ErrorMessage = "This checkout form is out of date. Please reload the page.")]
+        [StringLength(64)]
+        public string? CartFingerprint { get; set; }
+    }
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Net;
+using CoffeeShop.Web.Domain;
+using Stripe;
+
+namespace CoffeeShop.Web.Payments.Stripe;
+
+/// <summary>
+/// The gateway on Stripe.net. Every call that creates or changes something carries the attempt's
+/// idempotency key, so Stripe.net's own retries and a second submit can never charge twice.
+/// An answer the shop cannot trust (no answer, 5xx, 409) is reported as "unknown", never as a failure.
+/// </summary>
+public sealed class StripePaymentGateway(IStripeClient client, ILogger<StripePaymentGateway> logger) : IPaymentGateway
+{
+    private static readonly List<string> Expand = ["latest_charge"];
+
+    private readonly PaymentIntentService _intents = new(client);
+
+    public async Task<GatewayResult> CreateAndConfirmAsync(PaymentRequest request, CancellationToken cancellationToken)
+    {
+        var options = new PaymentIntentCreateOptions
+        {
+            Amount = request.Amount.Minor,
+            Currency = request.Amount.Currency.ToLowerInvariant(),
+            Confirm = true,
+            ConfirmationToken = request.ConfirmationToken,
+            AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true },
+            ReturnUrl = request.ReturnUrl,
+            ReceiptEmail = request.Email,
+            Description = request.Description,
+            Metadata = new Dictionary<string, string>
+            {
+                ["order_id"] = request.OrderId.ToString(CultureInfo.InvariantCulture),
+                ["order_reference"] = request.OrderReference,
+                ["attempt"] = request.Attempt.ToString(CultureInfo.InvariantCulture),
+            },
+            Expand = Expand,
+        };
+        return await CallAsync(
+            () => _intents.CreateAsync(options, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, cancellationToken),
+            request);
+    }
+
+    public async Task<PaymentIntentSnapshot?> RetrieveAsync(string paymentIntentId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var intent = await _intents.GetAsync(paymentIntentId, new PaymentIntentGetOptions { Expand = Expand }, cancellationToken: cancellationToken);
+            return Map(intent);
+        }
+        catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (Exception ex) when (IsUnknownOutcome(ex, cancellationToken))
+        {
+            throw new PaymentProviderException($"Stripe could not be asked for {paymentIntentId}", ex);
+        }
+    }
+
+    public async Task<PaymentIntentSnapshot?> FindByAttemptAsync(long orderId, int attempt, CancellationToken cancellationToken)
+    {
+        StripeSearchResult<PaymentIntent> found;
+        try
+        {
+            found = await _intents.SearchAsync(
+                new PaymentIntentSearchOptions { Query = $"metadata['order_id']:'{orderId.ToString(CultureInfo.InvariantCulture)}'", Expand = ["data.latest_charge"] },
+                cancellationToken: cancellationToken);
+        }
+        catch (Exception ex) when (IsUnknownOutcome(ex, cancellationToken))
+        {
+            throw new PaymentProviderException($"Stripe could not be searched for order {orderId}", ex);
+        }
+
+        var match = found.Data.FirstOrDefault(pi =>
+            pi.Metadata.TryGetValue("attempt", out var a) && a == attempt.ToString(CultureInfo.InvariantCulture));
+        return match is null ? null : Map(match);
+    }
+
+    public async Task<GatewayResult> CancelAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var intent = await _intents.CancelAsync(paymentIntentId, new PaymentIntentCancelOptions { Expand = Expand },
+                new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
+            return GatewayResult.Known(Map(intent));
+        }
+        catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.BadRequest)
+        {
+            // Not cancelable any more (it succeeded or failed meanwhile): what it is now is the answer.
+            var now = await RetrieveAsync(paymentIntentId, cancellationToken);
+            return now is null ? GatewayResult.Unknown("payment_intent_missing") : GatewayResult.Known(now);
+        }
+        catch (Exception ex) when (IsUnknownOutcome(ex, cancellationToken))
+        {
+            logger.LogWarning(ex, "Cancel of PaymentIntent {PaymentIntentId} has no known outcome", paymentIntentId);
+            return GatewayResult.Unknown(ex.GetType().Name);
+        }
+    }
+
+    private async Task<GatewayResult> CallAsync(Func<Task<PaymentIntent>> call, PaymentRequest request)
+    {
+        try
+        {
+            return GatewayResult.Known(Map(await call()));
+        }
+        catch (StripeException ex) when (ex.StripeError?.Type == "card_error")
+        {
+            // Stripe keeps the PaymentIntent of a declined card; its id ties the failure to the attempt.
+            var code = ex.StripeError.DeclineCode ?? ex.StripeError.Code ?? "card_declined";
+            var intent = ex.StripeError.PaymentIntent is { } pi
+                ? Map(pi) with { FailureCode = code, FailureMessage = ex.StripeError.Message }
+                : PaymentIntentSnapshot.Rejected(request.Amount, request.OrderId, code, ex.StripeError.Message ?? "card declined");
+            return GatewayResult.Known(intent);
+        }
+        catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.BadRequest
+            && ex.StripeError?.Type == "invalid_request_error")
+        {
+            // Stripe refused the request itself (e.g. an unusable confirmation token): nothing was charged.
+            logger.LogWarning("Stripe refused PaymentIntent for order {OrderId}: {Code} {Param}", request.OrderId, ex.StripeError.Code, ex.StripeError.Param);
+            return GatewayResult.Known(PaymentIntentSnapshot.Rejected(request.Amount, request.OrderId,
+                ex.StripeError.Code ?? "invalid_request", ex.StripeError.Message ?? "invalid request"));
+        }
+        catch (Exception ex) when (IsUnknownOutcome(ex, CancellationToken.None))
+        {
+            logger.LogWarning(ex, "PaymentIntent for order {OrderId} has no known outcome; the record stays Pending for reconciliation", request.OrderId);
+            return GatewayResult.Unknown(ex is StripeException se ? $"stripe {(int)se.HttpStatusCode} {se.StripeError?.Type}" : ex.GetType().Name);
+        }
+    }
+
+    /// <summary>No answer, a server error, a conflict or an idempotency error: the charge may or may not exist.</summary>
+    private static bool IsUnknownOutcome(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        OperationCanceledException when cancellationToken.IsCancellationRequested => false,
+        StripeException => true,
+        HttpRequestException or OperationCanceledException or IOException => true,
+        _ => false,
+    };
+
+    internal static PaymentIntentSnapshot Map(PaymentIntent intent)
+    {
+        var card = intent.LatestCharge?.PaymentMethodDetails?.Card;
+        var error = intent.LastPaymentError;
+        return new PaymentIntentSnapshot(
+            intent.Id,
+            intent.Status,
+            intent.Amount,
+            intent.Currency?.ToUpperInvariant() ?? "",
+            intent.Metadata?.GetValueOrDefault("order_id"),
+            intent.Metadata?.GetValueOrDefault("attempt"),
+            ChargeId: intent.LatestChargeId,
+            CardBrand: card?.Brand ?? error?.PaymentMethod?.Card?.Brand,
+            CardLast4: card?.Last4 ?? error?.PaymentMethod?.Card?.Last4,
+            FailureCode: error is null ? null : error.DeclineCode ?? error.Code,
+            FailureMessage: error?.Message,
+            RedirectUrl: intent.NextAction?.RedirectToUrl?.Url,
+            ClientSecret: intent.ClientSecret,
+            Livemode: intent.Livemode,
+            AmountRefunded: intent.LatestCharge?.AmountRefunded ?? 0);
+    }
+}

@@ -1,0 +1,48 @@
+// Checkout: in Stripe mode, mounts the Payment Element in deferred-intent mode and turns the card
+// details into a ConfirmationToken that the form posts; the server creates and confirms the payment.
+// In both modes the Pay button is disabled while submitting, so one click makes one order.
+(() => {
+    const form = document.getElementById('checkout-form');
+    if (!form) return;
+    const button = document.getElementById('pay-button');
+    const key = form.dataset.publishableKey;
+
+    if (!key) {
+        form.addEventListener('submit', () => { button.disabled = true; });
+        return;
+    }
+
+    const stripe = Stripe(key);
+    const elements = stripe.elements({
+        mode: 'payment',
+        amount: Number(form.dataset.amount),
+        currency: form.dataset.currency,
+        paymentMethodCreation: 'manual',
+    });
+    elements.create('payment').mount('#payment-element');
+
+    const errors = document.getElementById('payment-errors');
+    const showError = (message) => {
+        errors.textContent = message;
+        errors.classList.remove('validation-summary-valid');
+        button.disabled = false;
+    };
+
+    let tokenReady = false;
+    form.addEventListener('submit', async (event) => {
+        if (tokenReady) return;
+        event.preventDefault();
+        if (button.disabled) return;
+        button.disabled = true;
+
+        const { error: submitError } = await elements.submit();
+        if (submitError) return showError(submitError.message);
+
+        const { error, confirmationToken } = await stripe.createConfirmationToken({ elements });
+        if (error) return showError(error.message);
+
+        document.getElementById('confirmation-token').value = confirmationToken.id;
+        tokenReady = true;
+        form.submit();
+    });
+})();
