@@ -8,15 +8,35 @@ public class StartupTests
     [InlineData("ConnectionStrings:CoffeeShop", "", "ConnectionStrings:CoffeeShop is missing")]
     [InlineData("ConnectionStrings:CoffeeShop", "this is not a connection string", "ConnectionStrings:CoffeeShop is not a valid")]
     [InlineData("Shop:Currency", "euro", "Shop:Currency must be")]
+    [InlineData("Stripe:SecretKey", "", "Stripe:SecretKey is missing")]
+    [InlineData("Stripe:SecretKey", "sk_live_placeholder", "different modes")]
+    [InlineData("Stripe:PublishableKey", "pk_live_placeholder", "different modes")]
+    [InlineData("Stripe:PublishableKey", "not-a-key", "Stripe:PublishableKey must start with")]
+    [InlineData("Stripe:WebhookSecret", "", "Stripe:WebhookSecret is required outside Development")]
     public void Start_WithMissingOrMalformedSetting_FailsNamingTheKeyAndWhereToSetIt(string key, string value, string expected)
     {
-        using var factory = new ShopFactory(new Dictionary<string, string?> { [key] = value });
+        using var factory = new ShopFactory(settings: new Dictionary<string, string?> { [key] = value });
 
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateBrowserClient());
 
         var message = Flatten(error);
         Assert.Contains(expected, message, StringComparison.Ordinal);
         Assert.Contains(key.Replace(":", "__", StringComparison.Ordinal), message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_OutsideDevelopmentWithoutStripeKeys_FailsBecauseSimulatedPaymentsAreDevelopmentOnly()
+    {
+        using var factory = new ShopFactory(settings: new Dictionary<string, string?>
+        {
+            ["Stripe:SecretKey"] = "",
+            ["Stripe:PublishableKey"] = "",
+            ["Stripe:WebhookSecret"] = "",
+        });
+
+        var message = Flatten(Assert.ThrowsAny<Exception>(() => factory.CreateBrowserClient()));
+
+        Assert.Contains("Stripe:SecretKey and Stripe:PublishableKey are required outside Development", message, StringComparison.Ordinal);
     }
 
     private static string Flatten(Exception error) =>

@@ -1,3 +1,4 @@
+using CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,20 +7,41 @@ namespace CoffeeShop.Web.Tests.Infrastructure;
 
 /// <summary>
 /// The whole shop in memory, on the real PostgreSQL test database, in the "Testing" environment
-/// (production rules: secure cookies, no developer pages). Settings and services can be overridden per factory.
+/// (production rules: secure cookies, no developer pages, Stripe keys required). Stripe.net talks
+/// over HTTP to the given fake Stripe API; settings and services can be overridden per factory.
 /// </summary>
 public class ShopFactory(
+    FakeStripeApi? stripe = null,
     IReadOnlyDictionary<string, string?>? settings = null,
-    Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
+    Action<IServiceCollection>? services = null,
+    string environment = "Testing") : WebApplicationFactory<Program>
 {
     public static readonly Uri BaseAddress = new("https://localhost");
 
+    /// <summary>Where Stripe.net is sent when a test needs no Stripe at all: a closed port on loopback.</summary>
+    private const string NoStripe = "http://127.0.0.1:9";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:CoffeeShop", TestDatabase.ConnectionString);
-        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        builder.UseEnvironment(environment);
+        var all = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:CoffeeShop"] = TestDatabase.ConnectionString,
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Stripe:SecretKey"] = FakeStripeApi.SecretKey,
+            ["Stripe:PublishableKey"] = FakeStripeApi.PublishableKey,
+            ["Stripe:WebhookSecret"] = FakeStripeApi.WebhookSecret,
+            ["Stripe:ApiBase"] = stripe?.BaseAddress.ToString() ?? NoStripe,
+            ["Stripe:TimeoutSeconds"] = "10",
+            // Tests run the reconciler when they mean to, not on a timer.
+            ["Reconciliation:Enabled"] = "false",
+        };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        foreach (var (key, value) in all)
         {
             builder.UseSetting(key, value);
         }

@@ -1,5 +1,6 @@
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Data.Seed;
+using CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -15,10 +16,14 @@ public sealed class ShopFixture : IAsyncLifetime
 {
     private Respawner _respawner = null!;
 
-    public ShopFactory Factory { get; } = new();
+    public FakeStripeApi Stripe { get; private set; } = null!;
+
+    public ShopFactory Factory { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
+        Stripe = await FakeStripeApi.StartAsync();
+        Factory = new ShopFactory(Stripe);
         await TestDatabase.EnsureCreatedAsync();
         await using (var scope = Factory.Services.CreateAsyncScope())
         {
@@ -37,6 +42,7 @@ public sealed class ShopFixture : IAsyncLifetime
 
     public async Task ResetAsync()
     {
+        Stripe.Reset();
         await using (var connection = new NpgsqlConnection(TestDatabase.ConnectionString))
         {
             await connection.OpenAsync();
@@ -56,7 +62,11 @@ public sealed class ShopFixture : IAsyncLifetime
     public AppDbContext NewDbContext() =>
         new(new DbContextOptionsBuilder<AppDbContext>().UseNpgsql(TestDatabase.ConnectionString).UseSnakeCaseNamingConvention().Options);
 
-    public async Task DisposeAsync() => await Factory.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await Stripe.DisposeAsync();
+    }
 }
 
 [CollectionDefinition(Name)]
@@ -72,6 +82,8 @@ public abstract class ShopTest(ShopFixture fixture) : IAsyncLifetime
     protected ShopFixture Fixture { get; } = fixture;
 
     protected ShopFactory Factory => Fixture.Factory;
+
+    protected FakeStripeApi Stripe => Fixture.Stripe;
 
     public virtual Task InitializeAsync() => Fixture.ResetAsync();
 

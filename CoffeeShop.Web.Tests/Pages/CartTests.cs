@@ -10,11 +10,8 @@ public class CartTests(ShopFixture fixture) : ShopTest(fixture)
 {
     private static readonly string[] CartTables = ["carts", "cart_items", "products"];
 
-    private async Task<HttpResponseMessage> AddFromProductPageAsync(HttpClient client, string slug, int quantity)
-    {
-        var page = await client.GetDocumentAsync($"/Products/{slug}");
-        return await client.SubmitAsync(page.Form("form.add"), new Dictionary<string, string?> { ["Input.Quantity"] = quantity.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-    }
+    private static Task<HttpResponseMessage> AddFromProductPageAsync(HttpClient client, string slug, int quantity) =>
+        new Shopper(client).AddToCartAsync(slug, quantity);
 
     private async Task<List<(string Slug, int Quantity)>> ItemsInDatabaseAsync()
     {

@@ -19,7 +19,7 @@ public class HealthTests(ShopFixture fixture) : ShopTest(fixture)
     [Fact]
     public async Task Get_Ready_DatabaseUnreachable_Answers503WhileLiveStays200()
     {
-        await using var factory = new ShopFactory(new Dictionary<string, string?>
+        await using var factory = new ShopFactory(settings: new Dictionary<string, string?>
         {
             ["ConnectionStrings:CoffeeShop"] = "Host=127.0.0.1;Port=1;Database=nowhere;Username=postgres;Timeout=2",
         });

@@ -1,6 +1,7 @@
 using CoffeeShop.Web.Data.Seed;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace CoffeeShop.Web.Data;
@@ -17,8 +18,9 @@ public static class DataRegistration
 
         // Pooled contexts. Pages get a scoped one; payment code that must own its transaction
         // (FinalizePayment, the checkout's phases) creates its own from the factory.
-        services.AddPooledDbContextFactory<AppDbContext>((sp, options) => options.UseShopDatabase(
-            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!));
+        services.AddPooledDbContextFactory<AppDbContext>((sp, options) => options
+            .UseShopDatabase(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!)
+            .AddInterceptors(sp.GetServices<IInterceptor>()));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
 
         // Keys in the database: every instance can read cookies and antiforgery tokens made by the others.

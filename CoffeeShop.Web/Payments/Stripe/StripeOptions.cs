@@ -55,7 +55,7 @@ public sealed class StripeOptions
         }
         else if (!string.IsNullOrWhiteSpace(o.SecretKey) && o.IsLive != o.PublishableKey.StartsWith("pk_live_", StringComparison.Ordinal))
         {
-            yield return "The settings Stripe:SecretKey and Stripe:PublishableKey belong to different modes (one live, one test). Use a pair from the same Stripe mode.";
+            yield return "The settings Stripe:SecretKey and Stripe:PublishableKey belong to different modes (one live, one test). Use a pair from the same Stripe mode (environment variables Stripe__SecretKey and Stripe__PublishableKey).";
         }
 
         if (!development && string.IsNullOrWhiteSpace(o.WebhookSecret))

@@ -1,0 +1,319 @@
+using System.Net;
+using Stripe;
+
+namespace CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
+
+/// <summary>
+/// The fake answers like Stripe: every test drives it through the real Stripe.net client
+/// (form encoding, retries, idempotency keys, deserialization, error mapping). No database.
+/// </summary>
+public sealed class FakeStripeApiTests : IAsyncLifetime
+{
+    /// <summary>One HttpClient for the class, as the shop shares one through IHttpClientFactory.</summary>
+    private static readonly HttpClient Http = new();
+
+    private FakeStripeApi _fake = null!;
+    private StripeClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _fake = await FakeStripeApi.StartAsync();
+        _client = NewClient(Http, maxNetworkRetries: 2);
+    }
+
+    public async Task DisposeAsync() => await _fake.DisposeAsync();
+
+    [Fact]
+    public async Task Create_WithVisaToken_SucceedsWithAmountCurrencyMetadataAndCard()
+    {
+        var intent = await new PaymentIntentService(_client).CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa));
+
+        Assert.Equal("succeeded", intent.Status);
+        Assert.StartsWith("pi_", intent.Id, StringComparison.Ordinal);
+        Assert.StartsWith($"{intent.Id}_secret_", intent.ClientSecret, StringComparison.Ordinal);
+        Assert.Equal(1450, intent.Amount);
+        Assert.Equal(1450, intent.AmountReceived);
+        Assert.Equal("eur", intent.Currency);
+        Assert.Equal("12", intent.Metadata["order_id"]);
+        Assert.False(intent.Livemode);
+        Assert.Equal("visa", intent.LatestCharge.PaymentMethodDetails.Card.Brand);
+        Assert.Equal("4242", intent.LatestCharge.PaymentMethodDetails.Card.Last4);
+        Assert.Equal(intent.LatestChargeId, intent.LatestCharge.Id);
+
+        var stored = Assert.Single(_fake.PaymentIntents);
+        Assert.Equal((intent.Id, "succeeded", 1450L, "eur", ConfirmationTokens.Visa), (stored.Id, stored.Status, stored.Amount, stored.Currency, stored.ConfirmationToken));
+        var request = Assert.Single(_fake.Requests);
+        Assert.Equal(("POST", "/v1/payment_intents", 200), (request.Method, request.Path, request.ResponseStatus));
+        Assert.Equal("12", request.Form["metadata[order_id]"]);
+        Assert.Equal("true", request.Form["automatic_payment_methods[enabled]"]);
+        Assert.Equal(StripeConfiguration.ApiVersion, request.Headers["stripe-version"]);
+        Assert.Equal($"Bearer {FakeStripeApi.SecretKey}", request.Headers["authorization"]);
+    }
+
+    [Fact]
+    public async Task Create_InsufficientFunds_ThrowsCardErrorCarryingThePaymentIntent()
+    {
+        var error = await Assert.ThrowsAsync<StripeException>(() =>
+            new PaymentIntentService(_client).CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.InsufficientFunds)));
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, error.HttpStatusCode);
+        Assert.Equal("card_error", error.StripeError.Type);
+        Assert.Equal("card_declined", error.StripeError.Code);
+        Assert.Equal("insufficient_funds", error.StripeError.DeclineCode);
+        Assert.Equal("Your card has insufficient funds.", error.StripeError.Message);
+        Assert.Equal("9995", error.StripeError.PaymentMethod.Card.Last4);
+        var declined = error.StripeError.PaymentIntent;
+        Assert.StartsWith("pi_", declined.Id, StringComparison.Ordinal);
+        Assert.Equal("requires_payment_method", declined.Status);
+        Assert.Equal("insufficient_funds", declined.LastPaymentError.DeclineCode);
+        Assert.Equal("requires_payment_method", _fake.FindPaymentIntent(declined.Id)?.Status);
+        Assert.StartsWith("req_", error.StripeResponse.RequestId, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ConfirmationTokens.Visa, "succeeded", null, "4242")]
+    [InlineData(ConfirmationTokens.Mastercard, "succeeded", null, "4444")]
+    [InlineData(ConfirmationTokens.Dispute, "succeeded", null, "0259")]
+    [InlineData(ConfirmationTokens.Processing, "processing", null, "4242")]
+    [InlineData(ConfirmationTokens.ThreeDSecure2Required, "requires_action", null, "3220")]
+    [InlineData(ConfirmationTokens.AuthenticationRequired, "requires_action", null, "3184")]
+    [InlineData(ConfirmationTokens.AuthenticationRequiredRedirect, "requires_action", null, "3184")]
+    [InlineData(ConfirmationTokens.Declined, "requires_payment_method", "generic_decline", "0002")]
+    [InlineData(ConfirmationTokens.InsufficientFunds, "requires_payment_method", "insufficient_funds", "9995")]
+    [InlineData(ConfirmationTokens.ExpiredCard, "requires_payment_method", "expired_card", "0069")]
+    [InlineData(ConfirmationTokens.IncorrectCvc, "requires_payment_method", "incorrect_cvc", "0127")]
+    [InlineData(ConfirmationTokens.ProcessingError, "requires_payment_method", "processing_error", "0119")]
+    public async Task Create_EachTestToken_HasItsStripeOutcomeAndCard(string token, string status, string? declineCode, string last4)
+    {
+        var options = CreateOptions(1450, "12", token);
+        options.Expand = ["payment_method"];
+
+        string? actualDecline = null;
+        PaymentIntent intent;
+        string? actualLast4;
+        try
+        {
+            intent = await new PaymentIntentService(_client).CreateAsync(options);
+            actualLast4 = intent.PaymentMethod.Card.Last4;
+        }
+        catch (StripeException ex) when (ex.StripeError?.Type == "card_error")
+        {
+            intent = ex.StripeError.PaymentIntent;
+            actualDecline = ex.StripeError.DeclineCode;
+            actualLast4 = ex.StripeError.PaymentMethod.Card.Last4;
+        }
+
+        Assert.Equal((status, declineCode, last4), (intent.Status, actualDecline, actualLast4));
+        Assert.Equal(status, _fake.FindPaymentIntent(intent.Id)?.Status);
+    }
+
+    [Fact]
+    public async Task Create_SameIdempotencyKeyAndParameters_ReplaysTheFirstAnswer()
+    {
+        var service = new PaymentIntentService(_client);
+        var options = new RequestOptions { IdempotencyKey = "order-12-attempt-1" };
+
+        var first = await service.CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa), options);
+        var second = await service.CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa), options);
+
+        Assert.Equal(first.Id, second.Id);
+        Assert.Single(_fake.PaymentIntents);
+        Assert.Equal("true", second.StripeResponse.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal("order-12-attempt-1", second.StripeResponse.IdempotencyKey);
+    }
+
+    [Fact]
+    public async Task Create_SameIdempotencyKeyOtherAmount_IsAnIdempotencyError()
+    {
+        var service = new PaymentIntentService(_client);
+        var options = new RequestOptions { IdempotencyKey = "order-12-attempt-1" };
+        await service.CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa), options);
+
+        var error = await Assert.ThrowsAsync<StripeException>(() => service.CreateAsync(CreateOptions(9999, "12", ConfirmationTokens.Visa), options));
+
+        Assert.Equal(HttpStatusCode.BadRequest, error.HttpStatusCode);
+        Assert.Equal("idempotency_error", error.StripeError.Type);
+        Assert.Single(_fake.PaymentIntents);
+    }
+
+    [Fact]
+    public async Task Create_DeclineUnderAKey_IsReplayedNotRetried()
+    {
+        var service = new PaymentIntentService(_client);
+        var options = new RequestOptions { IdempotencyKey = "order-12-attempt-1" };
+
+        var first = await Assert.ThrowsAsync<StripeException>(() => service.CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Declined), options));
+        var second = await Assert.ThrowsAsync<StripeException>(() => service.CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Declined), options));
+
+        Assert.Equal("generic_decline", second.StripeError.DeclineCode);
+        Assert.Equal(first.StripeError.PaymentIntent.Id, second.StripeError.PaymentIntent.Id);
+        Assert.Single(_fake.PaymentIntents);
+    }
+
+    [Fact]
+    public async Task Create_AfterA500_StripeNetRetriesUnderTheSameKeyAndChargesOnce()
+    {
+        _fake.FailNext(1, 500);
+
+        var intent = await new PaymentIntentService(_client).CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa));
+
+        Assert.Equal("succeeded", intent.Status);
+        Assert.Single(_fake.PaymentIntents);
+        var requests = _fake.Requests;
+        Assert.Equal([500, 200], requests.Select(r => r.ResponseStatus));
+        Assert.Single(requests.Select(r => r.IdempotencyKey).Distinct());
+        Assert.NotNull(requests[0].IdempotencyKey);
+    }
+
+    [Fact]
+    public async Task Create_WhileTheSameKeyIsInFlight_IsAConflict()
+    {
+        _fake.Latency = TimeSpan.FromSeconds(1);
+        using var http = new HttpClient();
+        var noRetries = new PaymentIntentService(NewClient(http, maxNetworkRetries: 0));
+        var options = new RequestOptions { IdempotencyKey = "order-12-attempt-1" };
+
+        var first = noRetries.CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa), options);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (_fake.Requests.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        // The first request is recorded just before it claims the key; give it that moment.
+        await Task.Delay(100);
+
+        var error = await Assert.ThrowsAsync<StripeException>(() => noRetries.CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa), options));
+
+        Assert.Equal(HttpStatusCode.Conflict, error.HttpStatusCode);
+        Assert.Equal("idempotency_error", error.StripeError.Type);
+        Assert.Equal("succeeded", (await first).Status);
+        Assert.Single(_fake.PaymentIntents);
+    }
+
+    [Fact]
+    public async Task Create_WhenStripeHangs_StripeNetGivesUpAndRetriesUnderTheSameKey()
+    {
+        _fake.HangNext(1);
+        using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(500) };
+
+        var intent = await new PaymentIntentService(NewClient(http, maxNetworkRetries: 1)).CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa));
+
+        Assert.Equal("succeeded", intent.Status);
+        Assert.Single(_fake.PaymentIntents);
+        Assert.Single(_fake.Requests.Select(r => r.IdempotencyKey).Distinct());
+    }
+
+    [Fact]
+    public async Task Search_ByOrderIdMetadata_FindsOnlyThatOrdersPaymentIntent()
+    {
+        var service = new PaymentIntentService(_client);
+        var wanted = await service.CreateAsync(CreateOptions(1450, "42", ConfirmationTokens.Visa));
+        await service.CreateAsync(CreateOptions(900, "43", ConfirmationTokens.Visa));
+
+        var single = await service.SearchAsync(new PaymentIntentSearchOptions { Query = "metadata['order_id']:'42'", Expand = ["data.latest_charge"] });
+        var doubleQuoted = await service.SearchAsync(new PaymentIntentSearchOptions { Query = "metadata[\"order_id\"]:\"42\" AND status:'succeeded'" });
+
+        Assert.Equal(wanted.Id, Assert.Single(single.Data).Id);
+        Assert.Equal("4242", single.Data[0].LatestCharge.PaymentMethodDetails.Card.Last4);
+        Assert.Equal(wanted.Id, Assert.Single(doubleQuoted.Data).Id);
+        Assert.False(single.HasMore);
+    }
+
+    [Fact]
+    public async Task Refund_PartialThenMoreThanRemains_IsRefused()
+    {
+        var intent = await new PaymentIntentService(_client).CreateAsync(CreateOptions(1000, "12", ConfirmationTokens.Visa));
+        var refunds = new RefundService(_client);
+
+        var partial = await refunds.CreateAsync(new RefundCreateOptions { PaymentIntent = intent.Id, Amount = 400, Reason = "requested_by_customer" });
+        var error = await Assert.ThrowsAsync<StripeException>(() =>
+            refunds.CreateAsync(new RefundCreateOptions { PaymentIntent = intent.Id, Amount = 700 }));
+        var rest = await refunds.CreateAsync(new RefundCreateOptions { PaymentIntent = intent.Id });
+
+        Assert.Equal((400L, "succeeded", intent.LatestChargeId, intent.Id), (partial.Amount, partial.Status, partial.ChargeId, partial.PaymentIntentId));
+        Assert.Equal("amount_too_large", error.StripeError.Code);
+        Assert.Equal("invalid_request_error", error.StripeError.Type);
+        Assert.Equal(600, rest.Amount);
+        Assert.Equal(1000, _fake.FindPaymentIntent(intent.Id)?.AmountRefunded);
+        var charge = await new ChargeService(_client).GetAsync(intent.LatestChargeId);
+        Assert.True(charge.Refunded);
+    }
+
+    [Fact]
+    public async Task Confirm_WithRedirectAuthentication_BankPageSendsTheCustomerBackSucceeded()
+    {
+        var options = CreateOptions(1450, "12", ConfirmationTokens.AuthenticationRequiredRedirect);
+        options.ReturnUrl = "https://shop.test/Checkout/Return?order=abc";
+
+        var intent = await new PaymentIntentService(_client).CreateAsync(options);
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var page = await browser.GetStringAsync(new Uri(intent.NextAction.RedirectToUrl.Url));
+        using var complete = await browser.PostAsync(new Uri(_fake.BaseAddress, $"3ds/{intent.Id}/complete"), null);
+
+        Assert.Equal("requires_action", intent.Status);
+        Assert.Equal("redirect_to_url", intent.NextAction.Type);
+        Assert.Contains("Complete", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Found, complete.StatusCode);
+        Assert.Equal(
+            $"https://shop.test/Checkout/Return?order=abc&payment_intent={intent.Id}&payment_intent_client_secret={intent.ClientSecret}&redirect_status=succeeded",
+            complete.Headers.Location?.ToString());
+        Assert.Equal("succeeded", (await new PaymentIntentService(_client).GetAsync(intent.Id)).Status);
+    }
+
+    [Fact]
+    public async Task Requests_WithoutATestKeyOrForUnknownObjects_AnswerLikeStripe()
+    {
+        using var http = new HttpClient();
+        var wrongKey = new StripeClient(new StripeClientOptions
+        {
+            ApiKey = "sk_live_not_allowed_here",
+            ApiBase = _fake.BaseAddress.ToString().TrimEnd('/'),
+            HttpClient = new SystemNetHttpClient(http, maxNetworkRetries: 0),
+        });
+
+        var unauthorized = await Assert.ThrowsAsync<StripeException>(() => new PaymentIntentService(wrongKey).GetAsync("pi_123"));
+        var missing = await Assert.ThrowsAsync<StripeException>(() => new PaymentIntentService(_client).GetAsync("pi_123"));
+        var unknownToken = await Assert.ThrowsAsync<StripeException>(() =>
+            new PaymentIntentService(_client).CreateAsync(CreateOptions(1450, "12", "ctoken_nobody_knows")));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.HttpStatusCode);
+        Assert.Equal((HttpStatusCode.NotFound, "resource_missing"), (missing.HttpStatusCode, missing.StripeError.Code));
+        Assert.Equal((HttpStatusCode.BadRequest, "resource_missing", "confirmation_token"),
+            (unknownToken.HttpStatusCode, unknownToken.StripeError.Code, unknownToken.StripeError.Param));
+        Assert.Empty(_fake.PaymentIntents);
+    }
+
+    [Fact]
+    public void SignedEvent_VerifiesWithStripeNetAndCarriesThePaymentIntent()
+    {
+        var intent = _fake.CreatePaymentIntentDirectly(1450, "EUR", new Dictionary<string, string> { ["order_id"] = "12" });
+        var (payload, header) = _fake.SignedEvent("payment_intent.succeeded", _fake.PaymentIntentJson(intent.Id));
+        var (stalePayload, staleHeader) = _fake.SignedEvent("payment_intent.succeeded", _fake.PaymentIntentJson(intent.Id), signedAt: DateTimeOffset.UtcNow.AddMinutes(-10));
+
+        var stripeEvent = EventUtility.ConstructEvent(payload, header, FakeStripeApi.WebhookSecret);
+
+        Assert.Equal("payment_intent.succeeded", stripeEvent.Type);
+        var eventIntent = Assert.IsType<PaymentIntent>(stripeEvent.Data.Object);
+        Assert.Equal((intent.Id, "succeeded", 1450L, "12"), (eventIntent.Id, eventIntent.Status, eventIntent.Amount, eventIntent.Metadata["order_id"]));
+        Assert.Throws<StripeException>(() => EventUtility.ConstructEvent(stalePayload, staleHeader, FakeStripeApi.WebhookSecret));
+    }
+
+    private StripeClient NewClient(HttpClient http, int maxNetworkRetries) => new(new StripeClientOptions
+    {
+        ApiKey = FakeStripeApi.SecretKey,
+        ApiBase = _fake.BaseAddress.ToString().TrimEnd('/'),
+        HttpClient = new SystemNetHttpClient(http, maxNetworkRetries),
+    });
+
+    private static PaymentIntentCreateOptions CreateOptions(long amount, string orderId, string token) => new()
+    {
+        Amount = amount,
+        Currency = "eur",
+        Confirm = true,
+        ConfirmationToken = token,
+        AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true },
+        Metadata = new Dictionary<string, string> { ["order_id"] = orderId },
+        Expand = ["latest_charge"],
+    };
+}

@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Net;
+using AngleSharp.Dom;
+
+namespace CoffeeShop.Web.Tests.Infrastructure;
+
+/// <summary>A customer with a browser: walks the shop's pages and posts their real forms.</summary>
+public sealed class Shopper(HttpClient client)
+{
+    public HttpClient Client { get; } = client;
+
+    public async Task<HttpResponseMessage> AddToCartAsync(string slug, int quantity = 1)
+    {
+        var page = await Client.GetDocumentAsync($"/Products/{slug}");
+        var response = await Client.SubmitAsync(page.Form("form.add"), new Dictionary<string, string?>
+        {
+            ["Input.Quantity"] = quantity.ToString(CultureInfo.InvariantCulture),
+        });
+        return response;
+    }
+
+    public Task<IDocument> CheckoutPageAsync() => Client.GetDocumentAsync("/Checkout");
+
+    /// <summary>Submits the checkout form as Stripe.js would, with a ConfirmationToken id in the hidden field.</summary>
+    public async Task<HttpResponseMessage> PayAsync(string confirmationToken, string email = "ada@example.com",
+        IReadOnlyDictionary<string, string?>? extra = null, IDocument? checkoutPage = null)
+    {
+        var page = checkoutPage ?? await CheckoutPageAsync();
+        var values = new Dictionary<string, string?>
+        {
+            ["Input.Email"] = email,
+            ["Input.ConfirmationToken"] = confirmationToken,
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        return await Client.SubmitAsync(page.Form("#checkout-form"), values);
+    }
+
+    /// <summary>Follows one redirect and parses the page it leads to.</summary>
+    public async Task<IDocument> FollowAsync(HttpResponseMessage redirect)
+    {
+        Assert.True(redirect.StatusCode is HttpStatusCode.SeeOther or HttpStatusCode.Found, $"expected a redirect, got {(int)redirect.StatusCode}");
+        return await Client.GetDocumentAsync(redirect.Headers.Location!.OriginalString);
+    }
+}
