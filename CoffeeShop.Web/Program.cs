@@ -1,6 +1,7 @@
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Infrastructure;
 using CoffeeShop.Web.Payments;
+using CoffeeShop.Web.Payments.Stripe;
 using CoffeeShop.Web.Shopping;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,5 +21,6 @@ if (app.Environment.IsDevelopment())
 
 app.UseObservability();
 app.UseShopPages();
+app.MapStripeWebhook();
 
 await app.RunAsync();

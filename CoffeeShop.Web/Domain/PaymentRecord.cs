@@ -31,6 +31,9 @@ public class PaymentRecord
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>A reconciler has claimed the record until then; another instance leaves it alone meanwhile.</summary>
+    public DateTimeOffset? ReconcileLeaseUntil { get; set; }
+
     public Money Amount => new(AmountMinor, Currency);
     public Money Refunded => new(RefundedMinor, Currency);
     public Money Refundable => new(AmountMinor - RefundedMinor, Currency);
@@ -74,5 +77,9 @@ public class StripeEventRecord
     public required string Payload { get; set; }
     public long? PaymentRecordId { get; set; }
     public DateTimeOffset? ProcessedAt { get; set; }
+
+    /// <summary>When a delivery began processing it; a concurrent delivery of the same event then stands back.</summary>
+    public DateTimeOffset? ClaimedAt { get; set; }
+
     public string? Outcome { get; set; }
 }

@@ -46,6 +46,10 @@ public static class PaymentStatusRules
     public static bool IsPaid(PaymentStatus status) =>
         status is PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded or PaymentStatus.Refunded or PaymentStatus.Disputed;
 
+    /// <summary>Where a paid record stands once <paramref name="refunded"/> of <paramref name="amount"/> has gone back.</summary>
+    public static PaymentStatus AfterRefunds(long amount, long refunded) =>
+        refunded <= 0 ? PaymentStatus.Succeeded : refunded >= amount ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded;
+
     /// <summary>Records the reconciler looks at when they stay like this too long.</summary>
     public static readonly PaymentStatus[] Unsettled = [PaymentStatus.Pending, PaymentStatus.Processing, PaymentStatus.RequiresAction];
 }

@@ -7,15 +7,84 @@ namespace CoffeeShop.Web.Payments;
 
 public sealed record FinalizeResult(long PaymentRecordId, string OrderPublicId, PaymentStatus Status, bool Changed);
 
+/// <summary>A refund as Stripe reports it; <see cref="ShopRefundId"/> is set when the shop asked for it.</summary>
+public sealed record RefundSnapshot(string StripeRefundId, long Amount, string Currency, string Status, string? Reason, Guid? ShopRefundId, string? FailureMessage = null)
+{
+    /// <summary>Stripe counts pending refunds in a charge's refunded amount; so does the shop.</summary>
+    public bool Counts => Status is "succeeded" or "pending";
+}
+
 /// <summary>
 /// The one function that moves a payment record, called by the checkout POST, the return page, the
-/// webhook and the reconciler. It locks the record's row, so concurrent callers settle it one after
-/// the other; it only moves statuses forward, so a late or repeated report changes nothing; and it
-/// refuses to mark paid a PaymentIntent whose order, amount or currency does not match the record.
+/// webhook, the reconciler and the admin pages. It locks the record's row, so concurrent callers settle
+/// it one after the other; it only moves statuses forward, so a late or repeated report changes
+/// nothing but the timeline; and it refuses to mark paid a PaymentIntent whose order, amount or
+/// currency does not match the record.
 /// </summary>
 public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, TimeProvider clock, ILogger<FinalizePayment> logger)
 {
-    public async Task<FinalizeResult> ApplyAsync(long paymentRecordId, PaymentIntentSnapshot intent, string source, CancellationToken cancellationToken)
+    private sealed record Decision(PaymentStatus Target, string Note, bool AlwaysNote = false);
+
+    /// <summary>Settles a record from what Stripe says of its PaymentIntent.</summary>
+    public Task<FinalizeResult> ApplyAsync(long paymentRecordId, PaymentIntentSnapshot intent, string source, CancellationToken cancellationToken) =>
+        MoveAsync(paymentRecordId, source, (_, record) =>
+        {
+            if (Mismatch(record, intent) is { } mismatch)
+            {
+                record.AttentionReason = Truncate(mismatch);
+                return Task.FromResult(new Decision(PaymentStatus.NeedsAttention, mismatch));
+            }
+
+            CopyDetails(record, intent);
+            var target = intent.Status;
+            if (target == PaymentStatus.Failed && PaymentStatusRules.CanMove(record.Status, target))
+            {
+                record.FailureCode = intent.FailureCode;
+                record.FailureMessage = Truncate(intent.FailureMessage);
+            }
+
+            if (target == PaymentStatus.Succeeded)
+            {
+                record.RefundedMinor = Math.Min(record.AmountMinor, Math.Max(record.RefundedMinor, intent.AmountRefunded));
+                target = AfterRefunds(record);
+            }
+
+            return Task.FromResult(new Decision(target, $"Stripe reports {intent.ProviderStatus}"));
+        }, cancellationToken);
+
+    /// <summary>Records refunds (made by the shop or in the Stripe Dashboard) and the refunded total.</summary>
+    public Task<FinalizeResult> ApplyRefundsAsync(long paymentRecordId, IReadOnlyList<RefundSnapshot> refunds, long? chargeAmountRefunded,
+        string source, CancellationToken cancellationToken) =>
+        MoveAsync(paymentRecordId, source, async (db, record) =>
+        {
+            foreach (var refund in refunds)
+            {
+                await UpsertRefundAsync(db, record, refund, cancellationToken);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            var counted = await db.Refunds.Where(r => r.PaymentRecordId == record.Id && (r.Status == "succeeded" || r.Status == "pending"))
+                .SumAsync(r => r.AmountMinor, cancellationToken);
+            // Refunded money never shrinks here: a refund that fails later is kept in the refunds table for an admin.
+            record.RefundedMinor = Math.Min(record.AmountMinor, Math.Max(record.RefundedMinor, Math.Max(counted, chargeAmountRefunded ?? 0)));
+            var target = PaymentStatusRules.IsPaid(record.Status) ? AfterRefunds(record) : record.Status;
+            return new Decision(target, $"Refunded {record.Refunded} of {record.Amount}", AlwaysNote: refunds.Count > 0);
+        }, cancellationToken);
+
+    /// <summary>A dispute opened moves a paid record to Disputed; closed in the shop's favour, it goes back.</summary>
+    public Task<FinalizeResult> ApplyDisputeAsync(long paymentRecordId, string disputeId, string disputeStatus, bool closed,
+        string source, CancellationToken cancellationToken) =>
+        MoveAsync(paymentRecordId, source, (_, record) =>
+        {
+            var won = closed && disputeStatus is "won" or "warning_closed";
+            var target = !PaymentStatusRules.IsPaid(record.Status) ? record.Status
+                : won ? PaymentStatusRules.AfterRefunds(record.AmountMinor, record.RefundedMinor)
+                : PaymentStatus.Disputed;
+            return Task.FromResult(new Decision(target, $"Dispute {disputeId} {(closed ? "closed" : "opened")}: {disputeStatus}", AlwaysNote: true));
+        }, cancellationToken);
+
+    private async Task<FinalizeResult> MoveAsync(long paymentRecordId, string source,
+        Func<AppDbContext, PaymentRecord, Task<Decision>> decide, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -26,20 +95,12 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
         var now = clock.GetUtcNow();
         var from = record.Status;
 
-        var mismatch = Mismatch(record, intent);
-        var target = mismatch is null ? intent.Status : PaymentStatus.NeedsAttention;
-        var changed = PaymentStatusRules.CanMove(from, target);
+        var decision = await decide(db, record);
+        var changed = PaymentStatusRules.CanMove(from, decision.Target);
         if (changed)
         {
-            record.Status = target;
-            record.AttentionReason = mismatch;
-            if (target == PaymentStatus.Failed)
-            {
-                record.FailureCode = intent.FailureCode;
-                record.FailureMessage = Truncate(intent.FailureMessage, 500);
-            }
-
-            if (PaymentStatusRules.IsPaid(target) && order.Status != OrderStatus.Paid)
+            record.Status = decision.Target;
+            if (PaymentStatusRules.IsPaid(decision.Target) && order.Status != OrderStatus.Paid)
             {
                 order.Status = OrderStatus.Paid;
                 order.PaidAt = now;
@@ -48,37 +109,59 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
             }
         }
 
-        if (mismatch is null)
-        {
-            CopyDetails(record, intent);
-        }
-
-        if (from != target)
+        if (from != decision.Target || decision.AlwaysNote)
         {
             record.UpdatedAt = now;
             db.PaymentTimeline.Add(new PaymentTimelineEntry
             {
                 PaymentRecordId = record.Id,
                 At = now,
-                Source = source,
+                Source = Truncate(source, 64)!,
                 FromStatus = from,
-                ToStatus = changed ? target : null,
-                Note = Truncate(changed
-                    ? mismatch ?? $"Stripe reports {intent.ProviderStatus}"
-                    : $"Stripe reports {intent.ProviderStatus}; kept {from} (statuses only move forward)", 500)!,
+                ToStatus = changed ? decision.Target : null,
+                Note = Truncate(changed || from == decision.Target ? decision.Note : $"{decision.Note}; kept {from} (statuses only move forward)")!,
             });
         }
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-
         if (changed)
         {
             logger.LogInformation("Payment {PaymentRecordId} for order {OrderId} moved {From} -> {To} ({Source}, {PaymentIntentId})",
-                record.Id, record.OrderId, from, target, source, intent.Id);
+                record.Id, record.OrderId, from, decision.Target, source, record.PaymentIntentId);
         }
 
         return new FinalizeResult(record.Id, order.PublicId, record.Status, changed);
+    }
+
+    private static PaymentStatus AfterRefunds(PaymentRecord record) =>
+        record.Status == PaymentStatus.Disputed ? PaymentStatus.Disputed : PaymentStatusRules.AfterRefunds(record.AmountMinor, record.RefundedMinor);
+
+    private async Task UpsertRefundAsync(AppDbContext db, PaymentRecord record, RefundSnapshot refund, CancellationToken cancellationToken)
+    {
+        var row = await db.Refunds.FirstOrDefaultAsync(r => r.PaymentRecordId == record.Id
+            && (r.StripeRefundId == refund.StripeRefundId || (refund.ShopRefundId != null && r.Id == refund.ShopRefundId)), cancellationToken);
+        var now = clock.GetUtcNow();
+        if (row is null)
+        {
+            row = new Refund
+            {
+                Id = refund.ShopRefundId ?? Guid.NewGuid(),
+                PaymentRecordId = record.Id,
+                Currency = refund.Currency.ToUpperInvariant(),
+                Status = refund.Status,
+                Source = "stripe",
+                CreatedAt = now,
+            };
+            db.Refunds.Add(row);
+        }
+
+        row.StripeRefundId = refund.StripeRefundId;
+        row.AmountMinor = refund.Amount;
+        row.Status = refund.Status;
+        row.Reason ??= refund.Reason;
+        row.FailureMessage = refund.FailureMessage ?? row.FailureMessage;
+        row.UpdatedAt = now;
     }
 
     /// <summary>Why this PaymentIntent cannot be the one this record paid for, or null when it is.</summary>
@@ -112,5 +195,5 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
         record.Livemode = intent.Livemode;
     }
 
-    private static string? Truncate(string? text, int length) => text is null || text.Length <= length ? text : text[..length];
+    private static string? Truncate(string? text, int length = 500) => text is null || text.Length <= length ? text : text[..length];
 }

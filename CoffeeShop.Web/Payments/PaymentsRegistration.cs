@@ -40,6 +40,11 @@ public static class PaymentsRegistration
             : sp.GetRequiredService<StripePaymentGateway>());
         services.AddScoped<FinalizePayment>();
         services.AddScoped<CheckoutPayment>();
+        services.AddScoped<StripeWebhookReceiver>();
+
+        services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<Reconciler>();
+        services.AddHostedService<ReconciliationService>();
         return services;
     }
 

@@ -20,6 +20,10 @@ internal sealed class PaymentRecordConfiguration : IEntityTypeConfiguration<Paym
         // The admin list: newest first, keyset-paged on (created_at, id).
         builder.HasIndex(p => new { p.CreatedAt, p.Id }).IsDescending(true, true);
         builder.HasIndex(p => new { p.Status, p.CreatedAt, p.Id }).IsDescending(false, true, true);
+        // The reconciler's question: which unsettled records have not moved for a while?
+        builder.HasIndex(p => p.UpdatedAt)
+            .HasFilter("status IN ('Pending', 'Processing', 'RequiresAction')")
+            .HasDatabaseName("ix_payment_records_unsettled_updated_at");
         builder.Property(p => p.Status).HasConversion<string>().HasMaxLength(24);
         builder.Property(p => p.Currency).HasMaxLength(3).IsFixedLength();
         builder.Property(p => p.CustomerEmail).HasMaxLength(254);

@@ -295,6 +295,10 @@ namespace CoffeeShop.Web.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("payment_intent_id");
 
+                    b.Property<DateTimeOffset?>("ReconcileLeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reconcile_lease_until");
+
                     b.Property<long>("RefundedMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("refunded_minor");
@@ -319,6 +323,10 @@ namespace CoffeeShop.Web.Data.Migrations
                     b.HasIndex("PaymentIntentId")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_records_payment_intent_id");
+
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_payment_records_unsettled_updated_at")
+                        .HasFilter("status IN ('Pending', 'Processing', 'RequiresAction')");
 
                     b.HasIndex("CreatedAt", "Id")
                         .IsDescending()
@@ -549,6 +557,10 @@ namespace CoffeeShop.Web.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
 
                     b.Property<string>("Outcome")
                         .HasMaxLength(500)

@@ -1,0 +1,146 @@
+using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Payments;
+using CoffeeShop.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CoffeeShop.Web.Tests.Payments;
+
+public class ReconcilerTests(ShopFixture fixture) : ShopTest(fixture)
+{
+    /// <summary>A shop whose database fails right after Stripe took the money: it leaves Pending records behind.</summary>
+    private ShopFactory BrokenAfterStripe() =>
+        new(Stripe, services: s => s.AddSingleton<IInterceptor, FailPaymentUpdatesInterceptor>());
+
+    private static async Task PayAsync(ShopFactory factory, string slug = "kiambu-aa")
+    {
+        var shopper = new Shopper(factory.CreateBrowserClient());
+        await shopper.AddToCartAsync(slug, 1);
+        await shopper.PayAsync("ctoken_pm_card_visa");
+    }
+
+    private async Task AgeRecordsAsync(TimeSpan age)
+    {
+        await using var db = Db();
+        var then = DateTimeOffset.UtcNow - age;
+        await db.PaymentRecords.ExecuteUpdateAsync(s => s.SetProperty(p => p.UpdatedAt, then).SetProperty(p => p.CreatedAt, then));
+    }
+
+    private static async Task<int> ReconcileAsync(ShopFactory factory)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Reconciler>().ReconcileDueAsync(CancellationToken.None);
+    }
+
+    private async Task<List<PaymentRecord>> RecordsAsync()
+    {
+        await using var db = Db();
+        return await db.PaymentRecords.Include(p => p.Order).OrderBy(p => p.Id).ToListAsync();
+    }
+
+    [Fact]
+    public async Task Reconcile_DatabaseFailedAfterStripeSucceeded_FindsThePaymentIntentBySearchAndSettlesItOnce()
+    {
+        await using (var broken = BrokenAfterStripe())
+        {
+            await PayAsync(broken);
+        }
+
+        var stuck = Assert.Single(await RecordsAsync());
+        Assert.Equal(PaymentStatus.Pending, stuck.Status);
+        Assert.Null(stuck.PaymentIntentId);
+        await AgeRecordsAsync(TimeSpan.FromMinutes(10));
+
+        var first = await ReconcileAsync(Factory);
+        var second = await ReconcileAsync(Factory);
+
+        Assert.Equal(1, first);
+        Assert.Equal(0, second);
+        var settled = Assert.Single(await RecordsAsync());
+        Assert.Equal(PaymentStatus.Succeeded, settled.Status);
+        Assert.Equal(Assert.Single(Stripe.PaymentIntents).Id, settled.PaymentIntentId);
+        Assert.Equal(OrderStatus.Paid, settled.Order!.Status);
+        Assert.Contains(Stripe.Requests, r => r.Path == "/v1/payment_intents/search" && r.Query.Contains("order_id", StringComparison.Ordinal));
+        await using var db = Db();
+        Assert.Equal(1, await db.PaymentTimeline.CountAsync(e => e.ToStatus == PaymentStatus.Succeeded));
+        Assert.Equal(0, await db.CartItems.CountAsync());
+    }
+
+    [Fact]
+    public async Task Reconcile_ProcessingRecordWithStoredId_RetrievesItById()
+    {
+        var shopper = new Shopper(Factory.CreateBrowserClient());
+        await shopper.AddToCartAsync("kiambu-aa", 1);
+        await shopper.PayAsync("ctoken_test_processing");
+        var record = Assert.Single(await RecordsAsync());
+        Stripe.SetPaymentIntentStatus(record.PaymentIntentId!, "succeeded");
+        await AgeRecordsAsync(TimeSpan.FromMinutes(10));
+
+        Assert.Equal(1, await ReconcileAsync(Factory));
+
+        Assert.Equal(PaymentStatus.Succeeded, Assert.Single(await RecordsAsync()).Status);
+        Assert.Contains(Stripe.Requests, r => r.Method == "GET" && r.Path == $"/v1/payment_intents/{record.PaymentIntentId}");
+    }
+
+    [Fact]
+    public async Task Reconcile_FreshRecords_AreLeftAlone()
+    {
+        await using (var broken = BrokenAfterStripe())
+        {
+            await PayAsync(broken);
+        }
+
+        var requestsBefore = Stripe.Requests.Count;
+
+        Assert.Equal(0, await ReconcileAsync(Factory));
+
+        Assert.Equal(PaymentStatus.Pending, Assert.Single(await RecordsAsync()).Status);
+        Assert.Equal(requestsBefore, Stripe.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Reconcile_TwoInstancesAtOnce_SettleEachRecordOnce()
+    {
+        await using (var broken = BrokenAfterStripe())
+        {
+            foreach (var slug in new[] { "kiambu-aa", "huila-el-mirador", "cerrado-sunrise", "sumatra-gayo", "antigua-san-miguel", "house-espresso" })
+            {
+                await PayAsync(broken, slug);
+            }
+        }
+
+        await AgeRecordsAsync(TimeSpan.FromMinutes(10));
+        await using var otherInstance = new ShopFactory(Stripe);
+        Stripe.Latency = TimeSpan.FromMilliseconds(50);
+
+        var changed = await Task.WhenAll(ReconcileAsync(Factory), ReconcileAsync(otherInstance));
+
+        Assert.Equal(6, changed.Sum());
+        Assert.All(await RecordsAsync(), r => Assert.Equal(PaymentStatus.Succeeded, r.Status));
+        await using var db = Db();
+        var settlements = await db.PaymentTimeline.Where(e => e.ToStatus == PaymentStatus.Succeeded).GroupBy(e => e.PaymentRecordId).Select(g => g.Count()).ToListAsync();
+        Assert.Equal(6, settlements.Count);
+        Assert.All(settlements, count => Assert.Equal(1, count));
+        Assert.Equal(6, Stripe.Requests.Count(r => r.Path == "/v1/payment_intents/search"));
+    }
+
+    [Fact]
+    public async Task Reconcile_AttemptThatNeverReachedStripe_IsMarkedFailedAfterTheAbandonTime()
+    {
+        await using (var impatient = new ShopFactory(Stripe, new Dictionary<string, string?> { ["Stripe:TimeoutSeconds"] = "1", ["Stripe:MaxNetworkRetries"] = "0" }))
+        {
+            Stripe.HangNext(1);
+            await PayAsync(impatient);
+        }
+
+        Assert.Empty(Stripe.PaymentIntents);
+        await AgeRecordsAsync(TimeSpan.FromHours(2));
+
+        Assert.Equal(1, await ReconcileAsync(Factory));
+
+        var record = Assert.Single(await RecordsAsync());
+        Assert.Equal(PaymentStatus.Failed, record.Status);
+        Assert.Equal("no_payment_intent", record.FailureCode);
+    }
+}

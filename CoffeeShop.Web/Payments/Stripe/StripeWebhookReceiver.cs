@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text.Json;
+using CoffeeShop.Web.Data;
+using CoffeeShop.Web.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Stripe;
+
+namespace CoffeeShop.Web.Payments.Stripe;
+
+public enum WebhookAnswer
+{
+    Processed,
+    Duplicate,
+    BadSignature,
+    NotConfigured,
+    Failed,
+}
+
+/// <summary>
+/// Receives Stripe's webhook events: verifies the signature, stores the event once (its id is the
+/// key), claims it so that a concurrent redelivery stands back, and settles the payment it concerns
+/// through <see cref="FinalizePayment"/>. A failure leaves the event unclaimed and answers 500, so
+/// Stripe delivers it again; the reconciler covers anything never delivered.
+/// </summary>
+public sealed class StripeWebhookReceiver(
+    IDbContextFactory<AppDbContext> contexts,
+    IPaymentGateway gateway,
+    FinalizePayment finalize,
+    IOptions<StripeOptions> options,
+    TimeProvider clock,
+    ILogger<StripeWebhookReceiver> logger)
+{
+    private const long ToleranceSeconds = 300;
+    private static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(2);
+
+    public async Task<WebhookAnswer> ReceiveAsync(string json, string? signature, CancellationToken cancellationToken)
+    {
+        var secret = options.Value.WebhookSecret;
+        if (string.IsNullOrWhiteSpace(secret))
+        {
+            logger.LogError("Stripe webhook refused: Stripe:WebhookSecret is not configured, so no event can be verified");
+            return WebhookAnswer.NotConfigured;
+        }
+
+        Event stripeEvent;
+        try
+        {
+            // Verify first; the object inside is trusted only when its API version is Stripe.net's own.
+            EventUtility.ValidateSignature(json, signature ?? "", secret, ToleranceSeconds);
+            stripeEvent = EventUtility.ParseEvent(json, throwOnApiVersionMismatch: false);
+        }
+        catch (Exception ex) when (ex is StripeException or JsonException or ArgumentException or FormatException or Newtonsoft.Json.JsonException)
+        {
+            logger.LogWarning("Stripe webhook rejected: {Reason}", ex.Message);
+            return WebhookAnswer.BadSignature;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"INSERT INTO stripe_events (id, type, received_at, payload) VALUES ({stripeEvent.Id}, {stripeEvent.Type}, {now}, {json}::jsonb) ON CONFLICT (id) DO NOTHING",
+            cancellationToken);
+        var claimed = await db.Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE stripe_events SET claimed_at = {now} WHERE id = {stripeEvent.Id} AND processed_at IS NULL AND (claimed_at IS NULL OR claimed_at < {now - ClaimTimeout})",
+            cancellationToken);
+        if (claimed == 0)
+        {
+            return WebhookAnswer.Duplicate;
+        }
+
+        try
+        {
+            var (recordId, outcome) = await HandleAsync(stripeEvent, json, cancellationToken);
+            await db.StripeEvents.Where(e => e.Id == stripeEvent.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(e => e.ProcessedAt, clock.GetUtcNow())
+                .SetProperty(e => e.Outcome, outcome)
+                .SetProperty(e => e.PaymentRecordId, recordId), cancellationToken);
+            logger.LogInformation("Stripe event {EventId} {EventType}: {Outcome}", stripeEvent.Id, stripeEvent.Type, outcome);
+            return WebhookAnswer.Processed;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Stripe event {EventId} {EventType} failed; Stripe will deliver it again", stripeEvent.Id, stripeEvent.Type);
+            await db.StripeEvents.Where(e => e.Id == stripeEvent.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.ClaimedAt, (DateTimeOffset?)null), CancellationToken.None);
+            return WebhookAnswer.Failed;
+        }
+    }
+
+    private async Task<(long? RecordId, string Outcome)> HandleAsync(Event stripeEvent, string json, CancellationToken cancellationToken)
+    {
+        var trusted = stripeEvent.ApiVersion == StripeConfiguration.ApiVersion;
+        var source = $"webhook {stripeEvent.Id}";
+        var type = stripeEvent.Type;
+        if (type.StartsWith("payment_intent.", StringComparison.Ordinal))
+        {
+            var intent = trusted && stripeEvent.Data.Object is PaymentIntent pi
+                ? StripePaymentGateway.Map(pi)
+                : await gateway.RetrieveAsync(RawObject(json, "id")!, cancellationToken);
+            if (intent is null)
+            {
+                return (null, "PaymentIntent not found at Stripe");
+            }
+
+            var recordId = await FindRecordAsync(intent.Id, intent.OrderIdMetadata, intent.AttemptMetadata, cancellationToken);
+            return recordId is null
+                ? (null, $"no payment record for {intent.Id} (order {intent.OrderIdMetadata ?? "unknown"})")
+                : (recordId, (await finalize.ApplyAsync(recordId.Value, intent, source, cancellationToken)).Status.ToString());
+        }
+
+        var paymentIntentId = RawObject(json, "payment_intent");
+        if (type is "charge.refunded" or "refund.created" or "refund.updated" or "charge.dispute.created" or "charge.dispute.closed")
+        {
+            var recordId = await FindRecordAsync(paymentIntentId, null, null, cancellationToken);
+            if (recordId is null)
+            {
+                return (null, $"no payment record for {paymentIntentId ?? "(no PaymentIntent)"}");
+            }
+
+            FinalizeResult result;
+            if (type.StartsWith("charge.dispute.", StringComparison.Ordinal))
+            {
+                result = await finalize.ApplyDisputeAsync(recordId.Value, RawObject(json, "id")!, RawObject(json, "status") ?? "unknown",
+                    closed: type == "charge.dispute.closed", source, cancellationToken);
+            }
+            else if (trusted && stripeEvent.Data.Object is Charge charge)
+            {
+                result = await finalize.ApplyRefundsAsync(recordId.Value, charge.Refunds?.Data.Select(Map).ToList() ?? [], charge.AmountRefunded, source, cancellationToken);
+            }
+            else if (trusted && stripeEvent.Data.Object is global::Stripe.Refund refund)
+            {
+                result = await finalize.ApplyRefundsAsync(recordId.Value, [Map(refund)], null, source, cancellationToken);
+            }
+            else if (await gateway.RetrieveAsync(paymentIntentId!, cancellationToken) is { } intent)
+            {
+                // An API version the shop does not read: the PaymentIntent, fetched fresh, carries the refunded total.
+                result = await finalize.ApplyAsync(recordId.Value, intent, source, cancellationToken);
+            }
+            else
+            {
+                return (recordId, "PaymentIntent not found at Stripe");
+            }
+
+            return (recordId, result.Status.ToString());
+        }
+
+        return (null, "ignored");
+    }
+
+    internal static RefundSnapshot Map(global::Stripe.Refund refund) => new(
+        refund.Id, refund.Amount, refund.Currency ?? "", refund.Status ?? "pending", refund.Reason,
+        refund.Metadata?.GetValueOrDefault("refund_id") is { } shopId && Guid.TryParse(shopId, out var id) ? id : null,
+        refund.FailureReason);
+
+    /// <summary>The record a PaymentIntent belongs to: by its id, else by the order and attempt in its metadata.</summary>
+    private async Task<long?> FindRecordAsync(string? paymentIntentId, string? orderIdMetadata, string? attemptMetadata, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (paymentIntentId is not null
+            && await db.PaymentRecords.Where(p => p.PaymentIntentId == paymentIntentId).Select(p => (long?)p.Id).FirstOrDefaultAsync(cancellationToken) is { } byId)
+        {
+            return byId;
+        }
+
+        if (long.TryParse(orderIdMetadata, NumberStyles.None, CultureInfo.InvariantCulture, out var orderId)
+            && int.TryParse(attemptMetadata, NumberStyles.None, CultureInfo.InvariantCulture, out var attempt))
+        {
+            return await db.PaymentRecords.Where(p => p.OrderId == orderId && p.Attempt == attempt)
+                .Select(p => (long?)p.Id).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        return null;
+    }
+
+    /// <summary>A string field of data.object, read from the raw payload whatever the API version.</summary>
+    private static string? RawObject(string json, string field)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.TryGetProperty("data", out var data)
+            && data.TryGetProperty("object", out var obj)
+            && obj.TryGetProperty(field, out var value)
+            && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null;
+    }
+}
