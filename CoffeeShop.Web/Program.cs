@@ -1,3 +1,4 @@
+using CoffeeShop.Web.Admin;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Infrastructure;
 using CoffeeShop.Web.Payments;
@@ -10,9 +11,15 @@ builder.AddObservability();
 builder.Services.AddData();
 builder.Services.AddShopping();
 builder.Services.AddPayments();
+builder.Services.AddAdminIdentity(builder.Environment);
 builder.Services.AddShopPages(builder.Environment);
 
 var app = builder.Build();
+
+if (args is [CreateAdminCommand.Name, ..])
+{
+    return await CreateAdminCommand.RunAsync(app.Services, args);
+}
 
 if (app.Environment.IsDevelopment())
 {
@@ -24,3 +31,4 @@ app.UseShopPages();
 app.MapStripeWebhook();
 
 await app.RunAsync();
+return 0;

@@ -18,6 +18,13 @@ public static class HtmlForms
         return await ParseAsync(response);
     }
 
+    /// <summary>Follows a redirect with a GET, as a browser does after a form post.</summary>
+    public static Task<IDocument> FollowRedirectAsync(this HttpClient client, HttpResponseMessage redirect)
+    {
+        Assert.True((int)redirect.StatusCode is 302 or 303, $"expected a redirect, got {(int)redirect.StatusCode}");
+        return client.GetDocumentAsync(redirect.Headers.Location!.OriginalString);
+    }
+
     public static async Task<IDocument> ParseAsync(HttpResponseMessage response)
     {
         var html = await response.Content.ReadAsStringAsync();

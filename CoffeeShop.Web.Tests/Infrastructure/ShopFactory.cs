@@ -1,5 +1,8 @@
+using System.Net;
 using CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -59,4 +62,16 @@ public class ShopFactory(
         HandleCookies = true,
         BaseAddress = BaseAddress,
     });
+
+    /// <summary>
+    /// Serves the shop on a real Kestrel port (http://127.0.0.1, a free port) instead of the in-memory
+    /// test server, for a real browser, and answers its address. Call it before anything else uses the factory.
+    /// </summary>
+    public Uri ServeOnLoopback()
+    {
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(address);
+    }
 }

@@ -37,6 +37,32 @@ public readonly record struct Money(long Minor, string Currency)
     /// <summary>The amount as a decimal in major units, for display and exports only.</summary>
     public decimal Major => Exponent == 0 ? Minor : Minor / 100m;
 
+    /// <summary>
+    /// Reads an amount typed in major units ("12.5", "12.50") exactly, digit by digit: no floating
+    /// point and no decimal-times-100 casts. More decimals than the currency has is refused.
+    /// </summary>
+    public static bool TryParseMajor(string? text, string currency, out Money money)
+    {
+        money = Zero(currency);
+        var exponent = ZeroDecimal.Contains(currency) ? 0 : 2;
+        var parts = (text ?? "").Trim().Split('.');
+        if (parts.Length > 2 || parts[0].Length is 0 or > 9 || !parts[0].All(char.IsAsciiDigit)
+            || (parts.Length == 2 && (parts[1].Length == 0 || parts[1].Length > exponent || !parts[1].All(char.IsAsciiDigit))))
+        {
+            return false;
+        }
+
+        var minor = long.Parse(parts[0], CultureInfo.InvariantCulture);
+        for (var i = 0; i < exponent; i++)
+        {
+            var digit = parts.Length == 2 && i < parts[1].Length ? parts[1][i] - '0' : 0;
+            minor = (minor * 10) + digit;
+        }
+
+        money = new Money(minor, currency);
+        return true;
+    }
+
     public override string ToString()
     {
         var number = Major.ToString(Exponent == 0 ? "N0" : "N2", CultureInfo.InvariantCulture);

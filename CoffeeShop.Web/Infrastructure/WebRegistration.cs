@@ -33,6 +33,7 @@ public static class WebRegistration
 
         app.UseStatusCodePagesWithReExecute("/Error/{0}");
         app.UseRouting();
+        app.UseAuthentication();
         app.UseAuthorization();
         app.MapStaticAssets();
         app.MapRazorPages().WithStaticAssets();

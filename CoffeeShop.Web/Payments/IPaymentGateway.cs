@@ -20,6 +20,21 @@ public interface IPaymentGateway
 
     /// <summary>Cancels a PaymentIntent that still waits for the customer; answers its state afterwards.</summary>
     Task<GatewayResult> CancelAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>Refunds part or all of a PaymentIntent; the shop's refund id is the idempotency key.</summary>
+    Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken);
+}
+
+public sealed record RefundRequest(Guid RefundId, string PaymentIntentId, long Amount, string? Reason);
+
+/// <summary>A refund Stripe made, a refusal with Stripe's reason, or no answer at all.</summary>
+public sealed record RefundResult(RefundSnapshot? Refund, string? Refused, bool OutcomeUnknown)
+{
+    public static RefundResult Made(RefundSnapshot refund) => new(refund, null, false);
+
+    public static RefundResult Refusal(string message) => new(null, message, false);
+
+    public static RefundResult Unknown() => new(null, null, true);
 }
 
 /// <summary>The provider could not be asked (no answer, an error on its side): try again later.</summary>

@@ -40,6 +40,7 @@ public static class PaymentsRegistration
             : sp.GetRequiredService<StripePaymentGateway>());
         services.AddScoped<FinalizePayment>();
         services.AddScoped<CheckoutPayment>();
+        services.AddScoped<RefundPayment>();
         services.AddScoped<StripeWebhookReceiver>();
 
         services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.Section).ValidateDataAnnotations().ValidateOnStart();

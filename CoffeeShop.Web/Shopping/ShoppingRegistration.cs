@@ -10,6 +10,7 @@ public static class ShoppingRegistration
         services.AddOptions<ShopOptions>()
             .BindConfiguration(ShopOptions.Section)
             .ValidateDataAnnotations()
+            .Validate(ShopOptions.HasKnownZone, "The setting Shop:TimeZone must be an IANA time zone such as Europe/Berlin. Set it in appsettings.json or the environment variable Shop__TimeZone.")
             .ValidateOnStart();
         services.AddHttpContextAccessor();
         services.TryAddSingleton(TimeProvider.System);

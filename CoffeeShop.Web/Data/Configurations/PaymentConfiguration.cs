@@ -20,6 +20,12 @@ internal sealed class PaymentRecordConfiguration : IEntityTypeConfiguration<Paym
         // The admin list: newest first, keyset-paged on (created_at, id).
         builder.HasIndex(p => new { p.CreatedAt, p.Id }).IsDescending(true, true);
         builder.HasIndex(p => new { p.Status, p.CreatedAt, p.Id }).IsDescending(false, true, true);
+        // Totals and the dashboard read a date range: answered from the index alone.
+        builder.HasIndex(p => p.CreatedAt)
+            .IncludeProperties(p => new { p.Status, p.Currency, p.AmountMinor, p.RefundedMinor })
+            .HasDatabaseName("ix_payment_records_created_at_totals");
+        // Admin search: emails are stored lower-case, so an exact match uses a plain index.
+        builder.HasIndex(p => p.CustomerEmail);
         // The reconciler's question: which unsettled records have not moved for a while?
         builder.HasIndex(p => p.UpdatedAt)
             .HasFilter("status IN ('Pending', 'Processing', 'RequiresAction')")

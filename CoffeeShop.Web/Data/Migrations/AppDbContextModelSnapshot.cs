@@ -316,6 +316,14 @@ namespace CoffeeShop.Web.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_payment_records");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_payment_records_created_at_totals");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("CreatedAt"), new[] { "Status", "Currency", "AmountMinor", "RefundedMinor" });
+
+                    b.HasIndex("CustomerEmail")
+                        .HasDatabaseName("ix_payment_records_customer_email");
+
                     b.HasIndex("IdempotencyKey")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_records_idempotency_key");

@@ -39,7 +39,7 @@ public class IndexModel(CartSession cartSession, CheckoutPayment checkout, Payme
             return Invalid(submitted);
         }
 
-        var outcome = await checkout.SubmitAsync(new CheckoutSubmission(Cart, submitted.CheckoutId!.Value, submitted.Email!.Trim(), submitted.ConfirmationToken!,
+        var outcome = await checkout.SubmitAsync(new CheckoutSubmission(Cart, submitted.CheckoutId!.Value, submitted.Email!.Trim().ToLowerInvariant(), submitted.ConfirmationToken!,
             publicId => Url.PageLink("/Checkout/Return", values: new { order = publicId })!), cancellationToken);
         switch (outcome.Kind)
         {

@@ -70,6 +70,24 @@ public sealed class SimulatedPaymentGateway : IPaymentGateway
         return Task.FromResult(GatewayResult.Known(intent));
     }
 
+    public Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken)
+    {
+        if (!_intents.TryGetValue(request.PaymentIntentId, out var intent) || intent.Status != PaymentStatus.Succeeded)
+        {
+            return Task.FromResult(RefundResult.Refusal("This PaymentIntent has no successful charge to refund."));
+        }
+
+        var refunded = intent.AmountRefunded + request.Amount;
+        if (refunded > intent.Amount)
+        {
+            return Task.FromResult(RefundResult.Refusal("Refund amount is greater than the unrefunded amount on the charge."));
+        }
+
+        _intents[request.PaymentIntentId] = intent with { AmountRefunded = refunded };
+        return Task.FromResult(RefundResult.Made(new RefundSnapshot(
+            "re_sim_" + request.RefundId.ToString("N")[..24], request.Amount, intent.Currency, "succeeded", request.Reason, request.RefundId)));
+    }
+
     /// <summary>The simulated bank's answer on the 3-D Secure page.</summary>
     public PaymentIntentSnapshot? CompleteAuthentication(string paymentIntentId, bool approve)
     {

@@ -98,6 +98,33 @@ public sealed class StripePaymentGateway(IStripeClient client, ILogger<StripePay
         }
     }
 
+    public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken)
+    {
+        var options = new RefundCreateOptions
+        {
+            PaymentIntent = request.PaymentIntentId,
+            Amount = request.Amount,
+            Reason = request.Reason,
+            Metadata = new Dictionary<string, string> { ["refund_id"] = request.RefundId.ToString() },
+        };
+        try
+        {
+            var refund = await new RefundService(client).CreateAsync(options,
+                new RequestOptions { IdempotencyKey = request.RefundId.ToString() }, cancellationToken);
+            return RefundResult.Made(StripeWebhookReceiver.Map(refund));
+        }
+        catch (StripeException ex) when (ex.HttpStatusCode is HttpStatusCode.BadRequest or HttpStatusCode.PaymentRequired or HttpStatusCode.NotFound
+            && ex.StripeError?.Type is "invalid_request_error" or "card_error")
+        {
+            return RefundResult.Refusal(ex.StripeError.Message ?? ex.StripeError.Code ?? "Stripe refused the refund.");
+        }
+        catch (Exception ex) when (IsUnknownOutcome(ex, cancellationToken))
+        {
+            logger.LogWarning(ex, "Refund {RefundId} of {PaymentIntentId} has no known outcome", request.RefundId, request.PaymentIntentId);
+            return RefundResult.Unknown();
+        }
+    }
+
     private async Task<GatewayResult> CallAsync(Func<Task<PaymentIntent>> call, PaymentRequest request)
     {
         try

@@ -1,0 +1,46 @@
+using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Tests.Infrastructure;
+
+namespace CoffeeShop.Web.Tests.Pages.Admin;
+
+public class DashboardTests(ShopFixture fixture) : ShopTest(fixture)
+{
+    [Fact]
+    public async Task Get_Dashboard_ChartSumsMatchSeededPaymentsPerShopDay()
+    {
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, berlin).DateTime);
+        DateTimeOffset At(DateOnly day, int hour)
+        {
+            var local = day.ToDateTime(new TimeOnly(hour, 30));
+            return new DateTimeOffset(local, berlin.GetUtcOffset(local)).ToUniversalTime();
+        }
+
+        var yesterday = today.AddDays(-1);
+        await using (var db = Db())
+        {
+            await PaymentSeed.AddAsync(db, At(yesterday, 0), amount: 1000);
+            await PaymentSeed.AddAsync(db, At(yesterday, 23), amount: 2000, refunded: 500, status: PaymentStatus.PartiallyRefunded);
+            await PaymentSeed.AddAsync(db, At(yesterday, 12), amount: 7777, status: PaymentStatus.Failed);
+            await PaymentSeed.AddAsync(db, At(today.AddDays(-10), 9), amount: 3000);
+            await PaymentSeed.AddAsync(db, At(today.AddDays(-45), 9), amount: 9000);
+            await PaymentSeed.AddAsync(db, At(today.AddDays(-3), 9), amount: 500, status: PaymentStatus.NeedsAttention);
+        }
+
+        var admin = await AdminSession.SignInAsync(Factory);
+        var page = await admin.GetDocumentAsync("/Admin");
+
+        long Revenue(DateOnly day) => long.Parse(page.QuerySelector($"rect[data-day='{day:yyyy-MM-dd}']")!.GetAttribute("data-revenue")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(2500, Revenue(yesterday));
+        Assert.Equal(3000, Revenue(today.AddDays(-10)));
+        Assert.Equal(0, Revenue(today));
+        Assert.Equal(30, page.QuerySelectorAll("svg.chart rect").Length);
+        Assert.Equal("€55.00", page.QuerySelector("#revenue-30d")!.TextContent);
+        Assert.Equal(30, page.QuerySelectorAll("#revenue-table tbody tr").Length);
+        Assert.NotNull(page.QuerySelector("svg.chart title"));
+        Assert.NotNull(page.QuerySelector("svg.chart desc"));
+        Assert.Equal("1", page.QuerySelector("#needs-attention strong")!.TextContent);
+        Assert.Equal("/Admin/Payments?attention=true", page.QuerySelector("#needs-attention")!.GetAttribute("href"));
+        Assert.Equal("1", page.QuerySelector("[data-status=Failed]")!.TextContent);
+    }
+}

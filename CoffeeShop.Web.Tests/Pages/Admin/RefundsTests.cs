@@ -1,0 +1,143 @@
+using System.Net;
+using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace CoffeeShop.Web.Tests.Pages.Admin;
+
+public class RefundsTests(ShopFixture fixture) : ShopTest(fixture)
+{
+    private const long Paid = 2 * 1690;
+
+    private async Task<PaymentRecord> PaidOrderAsync(string token = "ctoken_pm_card_visa")
+    {
+        var shopper = new Shopper(Factory.CreateBrowserClient());
+        await shopper.AddToCartAsync("kiambu-aa", 2);
+        await shopper.PayAsync(token);
+        await using var db = Db();
+        return await db.PaymentRecords.OrderByDescending(p => p.Id).FirstAsync();
+    }
+
+    private async Task<PaymentRecord> ReloadAsync(long id)
+    {
+        await using var db = Db();
+        return await db.PaymentRecords.SingleAsync(p => p.Id == id);
+    }
+
+    private async Task<(HttpClient Admin, AngleSharp.Dom.IDocument Page)> DetailsAsync(long id)
+    {
+        var admin = await AdminSession.SignInAsync(Factory);
+        return (admin, await admin.GetDocumentAsync($"/Admin/Payments/{id}"));
+    }
+
+    [Fact]
+    public async Task Post_Refund_Full_RefundsAtStripeAndMarksRefunded()
+    {
+        var record = await PaidOrderAsync();
+        var (admin, page) = await DetailsAsync(record.Id);
+
+        var response = await admin.SubmitAsync(page.Form("#refund-form"), new Dictionary<string, string?> { ["Refund.Reason"] = "requested_by_customer" });
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        var after = await ReloadAsync(record.Id);
+        Assert.Equal(PaymentStatus.Refunded, after.Status);
+        Assert.Equal(Paid, after.RefundedMinor);
+        var refund = Assert.Single(Stripe.Refunds);
+        Assert.Equal(Paid, refund.Amount);
+        var request = Assert.Single(Stripe.Requests, r => r.Path == "/v1/refunds");
+        await using var db = Db();
+        var row = await db.Refunds.SingleAsync();
+        Assert.Equal(row.Id.ToString(), request.IdempotencyKey);
+        Assert.Equal(row.Id.ToString(), request.Form["metadata[refund_id]"]);
+        Assert.Equal("succeeded", row.Status);
+        Assert.Equal(refund.Id, row.StripeRefundId);
+        Assert.Contains("Refunded €33.80", (await admin.FollowRedirectAsync(response)).QuerySelector(".notice")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_Refund_Partial_MarksPartiallyRefundedAndOffersTheRest()
+    {
+        var record = await PaidOrderAsync();
+        var (admin, page) = await DetailsAsync(record.Id);
+
+        await admin.SubmitAsync(page.Form("#refund-form"), new Dictionary<string, string?> { ["Refund.Amount"] = "10.5" });
+
+        var after = await ReloadAsync(record.Id);
+        Assert.Equal(PaymentStatus.PartiallyRefunded, after.Status);
+        Assert.Equal(1050, after.RefundedMinor);
+        var again = await admin.GetDocumentAsync($"/Admin/Payments/{record.Id}");
+        Assert.Equal("23.30", again.QuerySelector("#Refund_Amount")!.GetAttribute("value"));
+    }
+
+    [Theory]
+    [InlineData("33.81")]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("1.234")]
+    [InlineData("abc")]
+    [InlineData("")]
+    public async Task Post_Refund_OverOrBadAmount_IsRefusedAndNothingIsSentToStripe(string amount)
+    {
+        var record = await PaidOrderAsync();
+        var (admin, page) = await DetailsAsync(record.Id);
+
+        var response = await admin.SubmitAsync(page.Form("#refund-form"), new Dictionary<string, string?> { ["Refund.Amount"] = amount });
+
+        Assert.True((int)response.StatusCode < 500);
+        Assert.DoesNotContain(Stripe.Requests, r => r.Path == "/v1/refunds");
+        Assert.Equal(PaymentStatus.Succeeded, (await ReloadAsync(record.Id)).Status);
+        await using var db = Db();
+        Assert.Equal(0, await db.Refunds.CountAsync());
+    }
+
+    [Fact]
+    public async Task Post_Refund_DoubleSubmittedForm_RefundsOnce()
+    {
+        var record = await PaidOrderAsync();
+        var (admin, page) = await DetailsAsync(record.Id);
+        var form = page.Form("#refund-form");
+        var values = new Dictionary<string, string?> { ["Refund.Amount"] = "5.00" };
+
+        var responses = await Task.WhenAll(admin.SubmitAsync(form, values), admin.SubmitAsync(form, values));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.SeeOther, r.StatusCode));
+        Assert.Single(Stripe.Refunds);
+        Assert.Equal(500, (await ReloadAsync(record.Id)).RefundedMinor);
+        await using var db = Db();
+        Assert.Equal(1, await db.Refunds.CountAsync());
+    }
+
+    [Fact]
+    public async Task Post_Refund_StripeRefuses_ShowsStripesReason()
+    {
+        var record = await PaidOrderAsync("ctoken_test_processing");
+        await using (var db = Db())
+        {
+            // The shop believes it is paid, Stripe knows it is not: Stripe's refusal must reach the admin.
+            await db.PaymentRecords.ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PaymentStatus.Succeeded));
+        }
+
+        var (admin, page) = await DetailsAsync(record.Id);
+        var response = await admin.SubmitAsync(page.Form("#refund-form"));
+
+        var shown = await admin.FollowRedirectAsync(response);
+        Assert.Contains("Stripe refused the refund", shown.QuerySelector(".notice")!.TextContent, StringComparison.Ordinal);
+        await using var check = Db();
+        Assert.Equal("failed", (await check.Refunds.SingleAsync()).Status);
+        Assert.Equal(0, (await ReloadAsync(record.Id)).RefundedMinor);
+    }
+
+    [Fact]
+    public async Task Post_Resync_SettlesFromStripe()
+    {
+        var record = await PaidOrderAsync("ctoken_test_processing");
+        Stripe.SetPaymentIntentStatus(record.PaymentIntentId!, "succeeded");
+        var (admin, page) = await DetailsAsync(record.Id);
+
+        var response = await admin.SubmitAsync(page.Form("#resync-form"));
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.Equal(PaymentStatus.Succeeded, (await ReloadAsync(record.Id)).Status);
+        Assert.Contains("now Succeeded", (await admin.FollowRedirectAsync(response)).QuerySelector(".notice")!.TextContent, StringComparison.Ordinal);
+    }
+}

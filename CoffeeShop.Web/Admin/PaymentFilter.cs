@@ -1,0 +1,171 @@
+using System.Globalization;
+using CoffeeShop.Web.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace CoffeeShop.Web.Admin;
+
+/// <summary>
+/// The admin's view of payment records, all in the query string so a view can be bookmarked:
+/// statuses, a date range in the shop's time zone, a search (email, order reference, pi_…),
+/// "needs attention", and a keyset cursor (never OFFSET).
+/// </summary>
+public sealed class PaymentFilter
+{
+    public const int PageSize = 50;
+
+    public List<PaymentStatus> Status { get; set; } = [];
+    public DateOnly? From { get; set; }
+    public DateOnly? To { get; set; }
+    public string? Q { get; set; }
+    public bool Attention { get; set; }
+
+    /// <summary>Older than this cursor (the next page down).</summary>
+    public string? Before { get; set; }
+
+    /// <summary>Newer than this cursor (the page above).</summary>
+    public string? After { get; set; }
+
+    public bool HasDateRange => From is not null || To is not null;
+
+    public bool IsEmpty => Status.Count == 0 && !HasDateRange && string.IsNullOrWhiteSpace(Q) && !Attention;
+
+    /// <summary>The filtered records, without paging.</summary>
+    public IQueryable<PaymentRecord> Apply(IQueryable<PaymentRecord> records, TimeZoneInfo zone, DateTimeOffset stuckBefore)
+    {
+        if (Status.Count > 0)
+        {
+            var statuses = Status.Distinct().ToList();
+            records = records.Where(p => statuses.Contains(p.Status));
+        }
+
+        if (From is { } from)
+        {
+            var start = StartOfDay(from, zone);
+            records = records.Where(p => p.CreatedAt >= start);
+        }
+
+        if (To is { } to)
+        {
+            var end = StartOfDay(to.AddDays(1), zone);
+            records = records.Where(p => p.CreatedAt < end);
+        }
+
+        if (Attention)
+        {
+            var unsettled = PaymentStatusRules.Unsettled;
+            records = records.Where(p => p.Status == PaymentStatus.NeedsAttention || p.Status == PaymentStatus.Disputed
+                || (unsettled.Contains(p.Status) && p.UpdatedAt < stuckBefore));
+        }
+
+        var q = Q?.Trim();
+        if (!string.IsNullOrEmpty(q))
+        {
+            if (q.StartsWith("pi_", StringComparison.Ordinal))
+            {
+                records = records.Where(p => p.PaymentIntentId == q);
+            }
+            else if (Order.TryParseReference(q, out var orderId)
+                || long.TryParse(q, NumberStyles.None, CultureInfo.InvariantCulture, out orderId))
+            {
+                records = records.Where(p => p.OrderId == orderId);
+            }
+            else
+            {
+                var email = q.ToLowerInvariant();
+                records = records.Where(p => p.CustomerEmail == email);
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>One page, newest first, from the cursor; answers whether more lie beyond each end.</summary>
+    public async Task<(List<PaymentRecord> Rows, bool HasOlder, bool HasNewer)> PageAsync(IQueryable<PaymentRecord> filtered, CancellationToken cancellationToken)
+    {
+        if (TryParseCursor(After, out var afterAt, out var afterId))
+        {
+            var newer = await filtered
+                .Where(p => EF.Functions.GreaterThan(ValueTuple.Create(p.CreatedAt, p.Id), ValueTuple.Create(afterAt, afterId)))
+                .OrderBy(p => p.CreatedAt).ThenBy(p => p.Id)
+                .Take(PageSize + 1).ToListAsync(cancellationToken);
+            var hasNewer = newer.Count > PageSize;
+            var rows = newer.Take(PageSize).Reverse().ToList();
+            return (rows, true, hasNewer);
+        }
+
+        var page = filtered;
+        var fromCursor = TryParseCursor(Before, out var beforeAt, out var beforeId);
+        if (fromCursor)
+        {
+            page = page.Where(p => EF.Functions.LessThan(ValueTuple.Create(p.CreatedAt, p.Id), ValueTuple.Create(beforeAt, beforeId)));
+        }
+
+        var older = await page.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id)
+            .Take(PageSize + 1).ToListAsync(cancellationToken);
+        return (older.Take(PageSize).ToList(), older.Count > PageSize, fromCursor);
+    }
+
+    public static string Cursor(PaymentRecord row) =>
+        string.Create(CultureInfo.InvariantCulture, $"{(row.CreatedAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10}_{row.Id}");
+
+    public static bool TryParseCursor(string? cursor, out DateTimeOffset at, out long id)
+    {
+        at = default;
+        id = 0;
+        var parts = cursor?.Split('_');
+        if (parts is not [var micros, var rowId]
+            || !long.TryParse(micros, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            || !long.TryParse(rowId, NumberStyles.None, CultureInfo.InvariantCulture, out id)
+            || value > 253402300799999999)
+        {
+            return false;
+        }
+
+        at = DateTimeOffset.UnixEpoch.AddTicks(value * 10);
+        return true;
+    }
+
+    /// <summary>The query string of this filter with another cursor, for the newer/older links.</summary>
+    public string QueryWith(string? before = null, string? after = null)
+    {
+        var pairs = new List<KeyValuePair<string, string?>>();
+        pairs.AddRange(Status.Distinct().Select(s => new KeyValuePair<string, string?>("status", s.ToString())));
+        if (From is { } from)
+        {
+            pairs.Add(new("from", from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        }
+
+        if (To is { } to)
+        {
+            pairs.Add(new("to", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        }
+
+        if (!string.IsNullOrWhiteSpace(Q))
+        {
+            pairs.Add(new("q", Q.Trim()));
+        }
+
+        if (Attention)
+        {
+            pairs.Add(new("attention", "true"));
+        }
+
+        if (before is not null)
+        {
+            pairs.Add(new("before", before));
+        }
+
+        if (after is not null)
+        {
+            pairs.Add(new("after", after));
+        }
+
+        return Microsoft.AspNetCore.Http.QueryString.Create(pairs).ToString();
+    }
+
+    private static DateTimeOffset StartOfDay(DateOnly day, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+}
