@@ -13,6 +13,7 @@ builder.Services.AddShopping();
 builder.Services.AddPayments();
 builder.Services.AddAdminIdentity(builder.Environment);
 builder.Services.AddShopPages(builder.Environment);
+builder.Services.AddShopSecurity();
 
 var app = builder.Build();
 

@@ -38,6 +38,12 @@ public class ShopFactory(
             ["Stripe:TimeoutSeconds"] = "10",
             // Tests run the reconciler when they mean to, not on a timer.
             ["Reconciliation:Enabled"] = "false",
+            // Many tests post from one (unknown) client address; the rate-limit tests set their own limits.
+            ["RateLimits:CheckoutPostsPerMinute"] = "100000",
+            ["RateLimits:SignInPostsPerMinute"] = "100000",
+            ["RateLimits:RefundPostsPerMinute"] = "100000",
+            // The two-factor tests turn it on; elsewhere admins sign in with a password only.
+            ["Admin:RequireTwoFactor"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -1,6 +1,7 @@
 using CoffeeShop.Web.Data;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 
@@ -54,7 +55,13 @@ public static class AdminRegistration
 
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.RequireRole(Role));
         // By folder, so a page added under Pages/Admin later is protected without remembering an attribute.
-        services.Configure<RazorPagesOptions>(options => options.Conventions.AuthorizeFolder("/Admin", Policy));
+        services.AddScoped<RequireTwoFactorFilter>();
+        services.Configure<RazorPagesOptions>(options =>
+        {
+            options.Conventions.AuthorizeFolder("/Admin", Policy);
+            options.Conventions.AddFolderApplicationModelConvention("/Admin",
+                model => model.Filters.Add(new ServiceFilterAttribute(typeof(RequireTwoFactorFilter))));
+        });
 
         if (environment.IsDevelopment())
         {

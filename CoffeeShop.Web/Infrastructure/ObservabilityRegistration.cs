@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Serilog;
+using Serilog.Configuration;
+using Serilog.Core;
 using Serilog.Formatting.Compact;
 
 namespace CoffeeShop.Web.Infrastructure;
@@ -21,17 +23,25 @@ public static class ObservabilityRegistration
         var development = builder.Environment.IsDevelopment();
         builder.Services.AddSerilog((services, logger) =>
         {
-            logger.ReadFrom.Configuration(builder.Configuration)
-                .ReadFrom.Services(services)
-                .Enrich.FromLogContext();
-            if (development)
+            logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
+            // Every sink sits behind the redacting sink: no secret, card number or full email is written.
+            logger.WriteTo.Sink(LoggerSinkConfiguration.Wrap(sink => new LogRedaction.Sink(sink), sinks =>
             {
-                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}", formatProvider: CultureInfo.InvariantCulture);
-            }
-            else
-            {
-                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
-            }
+                if (development)
+                {
+                    sinks.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}", formatProvider: CultureInfo.InvariantCulture);
+                }
+                else
+                {
+                    sinks.Console(new RenderedCompactJsonFormatter());
+                }
+
+                // Extra sinks registered by the host (tests capture events this way).
+                foreach (var extra in services.GetServices<ILogEventSink>())
+                {
+                    sinks.Sink(extra);
+                }
+            }));
         });
 
         builder.Services.AddHealthChecks()

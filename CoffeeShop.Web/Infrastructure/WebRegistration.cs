@@ -22,17 +22,23 @@ public static class WebRegistration
         return services;
     }
 
+    /// <summary>Security headers and rate limits on every page (see SecurityHeaders and RateLimits).</summary>
+    public static IServiceCollection AddShopSecurity(this IServiceCollection services) =>
+        services.AddShopSecurityHeaders().AddShopRateLimits();
+
     /// <summary>Error pages that never show a stack trace outside Development, then the pages themselves.</summary>
     public static WebApplication UseShopPages(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error");
-            app.UseHsts();
         }
 
         app.UseStatusCodePagesWithReExecute("/Error/{0}");
         app.UseRouting();
+        // After routing, so the header policy and the rate limits know which page answers.
+        app.UseSecurityHeaders();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapStaticAssets();

@@ -1,5 +1,6 @@
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Infrastructure;
 using CoffeeShop.Web.Payments;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,6 +13,7 @@ namespace CoffeeShop.Web.Pages.Checkout;
 /// PaymentIntent's client secret, then the customer goes to the return page. The secret is fetched
 /// from Stripe for this page only and never stored or logged.
 /// </summary>
+[LoadsStripeJs]
 public class AuthenticateModel(AppDbContext db, IPaymentGateway gateway, PaymentMode mode) : PageModel
 {
     public string ClientSecret { get; private set; } = "";

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CoffeeShop.Web.Pages.Checkout;
 
+[LoadsStripeJs]
 public class IndexModel(CartSession cartSession, CheckoutPayment checkout, PaymentMode mode) : PageModel
 {
     public CartView Cart { get; private set; } = null!;

@@ -24,7 +24,7 @@
     const errors = document.getElementById('payment-errors');
     const showError = (message) => {
         errors.textContent = message;
-        errors.classList.remove('validation-summary-valid');
+        errors.hidden = false;
         button.disabled = false;
     };
 
