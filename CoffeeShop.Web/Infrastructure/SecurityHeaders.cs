@@ -36,8 +36,23 @@ public static class SecurityHeaders
 
     private static void Shop(HeaderPolicyCollection policy, bool stripe, string? standIn)
     {
-        policy.AddDefaultSecurityHeaders()
+        policy.AddFrameOptionsDeny()
+            .AddContentTypeOptionsNoSniff()
+            .AddStrictTransportSecurityMaxAgeIncludeSubDomains()
             .AddReferrerPolicyStrictOriginWhenCrossOrigin()
+            .AddCrossOriginResourcePolicy(corp => corp.SameSite())
+            // Stripe's wallets may open a popup; elsewhere nothing needs another window's handle.
+            .AddCrossOriginOpenerPolicy(coop =>
+            {
+                if (stripe)
+                {
+                    coop.SameOriginAllowPopups();
+                }
+                else
+                {
+                    coop.SameOrigin();
+                }
+            })
             .AddContentSecurityPolicy(csp =>
             {
                 csp.AddDefaultSrc().Self();
