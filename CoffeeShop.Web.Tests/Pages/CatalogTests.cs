@@ -27,6 +27,22 @@ public class CatalogTests(ShopFixture fixture) : ShopTest(fixture)
     }
 
     [Fact]
+    public async Task Get_Index_AnonymousVisitsShareACachedPageButACartHolderSeesTheirOwn()
+    {
+        var first = await Factory.CreateBrowserClient().GetAsync(new Uri(ShopFactory.BaseAddress, "/"));
+        var second = await Factory.CreateBrowserClient().GetAsync(new Uri(ShopFactory.BaseAddress, "/"));
+
+        Assert.False(first.Headers.Contains("Set-Cookie"));
+        Assert.False(first.Headers.Contains("Age"));
+        Assert.True(second.Headers.Contains("Age"), "the second anonymous visit should come from the output cache");
+
+        var shopper = new Shopper(Factory.CreateBrowserClient());
+        await shopper.AddToCartAsync("kiambu-aa", 3);
+        var own = await shopper.Client.GetDocumentAsync("/");
+        Assert.Equal("3", own.QuerySelector(".cart-link .badge")!.TextContent.Trim());
+    }
+
+    [Fact]
     public async Task Get_ProductPage_ShowsFactsAndAnAddToCartForm()
     {
         var page = await Factory.CreateBrowserClient().GetDocumentAsync("/Products/huila-el-mirador");

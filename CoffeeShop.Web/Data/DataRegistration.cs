@@ -32,9 +32,14 @@ public static class DataRegistration
         return services;
     }
 
-    internal static DbContextOptionsBuilder UseShopDatabase(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+    internal static DbContextOptionsBuilder UseShopDatabase(this DbContextOptionsBuilder options, string connectionString)
+    {
+        // The shop keeps no session state on connections (no temp tables, prepared statements or
+        // session settings), so the DISCARD ALL round trip on every pooled reuse buys nothing.
+        var withoutReset = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
+        return options.UseNpgsql(withoutReset, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention();
+    }
 
     /// <summary>Development start-up: apply migrations and seed the catalog. Production uses the documented bundle.</summary>
     public static async Task MigrateAndSeedAsync(this IServiceProvider services, CancellationToken cancellationToken = default)

@@ -4,10 +4,18 @@ namespace CoffeeShop.Web.Infrastructure;
 
 public static class WebRegistration
 {
+    /// <summary>The catalog as an anonymous first visitor sees it, cached for 30 seconds.</summary>
+    public const string AnonymousCatalog = "anonymous-catalog";
+
     /// <summary>Razor Pages with antiforgery on every form post, and compressed, fingerprinted static assets.</summary>
     public static IServiceCollection AddShopPages(this IServiceCollection services, IHostEnvironment environment)
     {
         services.AddRazorPages();
+        services.AddOutputCache(options => options.AddPolicy(AnonymousCatalog, policy => policy
+            .Expire(TimeSpan.FromSeconds(30))
+            .Tag(AnonymousCatalog)
+            // Only a first visit without any cookie is shared: no cart, no session, no sign-in to leak.
+            .With(context => context.HttpContext.Request.Cookies.Count == 0)));
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "coffeeshop_af";
@@ -41,6 +49,7 @@ public static class WebRegistration
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseOutputCache();
         app.MapStaticAssets();
         app.MapRazorPages().WithStaticAssets();
         return app;

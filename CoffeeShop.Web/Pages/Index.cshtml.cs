@@ -1,10 +1,13 @@
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Infrastructure;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace CoffeeShop.Web.Pages;
 
+[OutputCache(PolicyName = WebRegistration.AnonymousCatalog)]
 public class IndexModel(AppDbContext db) : PageModel
 {
     public IReadOnlyList<Product> Products { get; private set; } = [];
