@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace CoffeeShop.Bench.CheckoutLoad;
+
+/// <summary>
+/// What a first visit to a page costs on the wire: the HTML and every first-party CSS, JS and image it
+/// references (CSS url(...) too), each fetched once with <c>Accept-Encoding: br, gzip</c>, counted as
+/// transferred: HTTP/1.1 response headers plus the body as sent (compressed when the shop compresses).
+/// Third-party hosts are listed, not fetched.
+/// </summary>
+internal static partial class PageWeight
+{
+    public static async Task<int> RunAsync(ShopClient shop, string productSlug, CancellationToken cancellationToken)
+    {
+        await MeasureAsync(shop, new Customer(), "catalog", "/", cancellationToken);
+
+        // The checkout page needs a cart: add one bag through the product page's form.
+        var customer = new Customer();
+        var productPage = await FetchAsync(shop, customer, $"/Products/{productSlug}", cancellationToken);
+        var add = ShopClient.FormFields(Encoding.UTF8.GetString(productPage.Body), "class=\"add\"", out var action);
+        using (var added = await shop.Http.SendAsync(customer.Request(HttpMethod.Post, action ?? "/Cart?handler=Add", new FormUrlEncodedContent(add)), cancellationToken))
+        {
+            customer.Store(added);
+            if (added.StatusCode != HttpStatusCode.SeeOther)
+            {
+                throw new BenchException($"add to cart answered {(int)added.StatusCode}");
+            }
+        }
+
+        await MeasureAsync(shop, customer, "checkout", "/Checkout", cancellationToken);
+        return 0;
+    }
+
+    private static async Task MeasureAsync(ShopClient shop, Customer customer, string name, string url, CancellationToken cancellationToken)
+    {
+        var page = await FetchAsync(shop, customer, url, cancellationToken);
+        if (page.Status != 200)
+        {
+            throw new BenchException($"GET {url} answered {page.Status}");
+        }
+
+        var pageUri = new Uri(shop.BaseAddress, url);
+        var html = page.Text;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<Uri>(References(html, pageUri));
+        var thirdParty = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        var total = page.Transferred;
+        var lines = new List<string>();
+        while (queue.TryDequeue(out var resource))
+        {
+            if (!IsFirstParty(resource, shop.BaseAddress))
+            {
+                thirdParty.Add(resource.Host);
+                continue;
+            }
+
+            if (!seen.Add(resource.PathAndQuery))
+            {
+                continue;
+            }
+
+            var fetched = await FetchAsync(shop, customer, resource.PathAndQuery, cancellationToken);
+            total += fetched.Transferred;
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"RES {name} {resource.PathAndQuery} status={fetched.Status} bytes={fetched.Transferred} body={fetched.Body.Length} encoding={fetched.Encoding}"));
+            if (fetched.ContentType.Contains("css", StringComparison.OrdinalIgnoreCase) && fetched.Encoding == "identity")
+            {
+                foreach (var inner in References(fetched.Text, resource))
+                {
+                    queue.Enqueue(inner);
+                }
+            }
+            else if (fetched.ContentType.Contains("css", StringComparison.OrdinalIgnoreCase))
+            {
+                // Compressed CSS: read its url(...) references from an uncompressed copy.
+                var plain = await FetchAsync(shop, customer, resource.PathAndQuery, cancellationToken, compressed: false);
+                foreach (var inner in References(plain.Text, resource))
+                {
+                    queue.Enqueue(inner);
+                }
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"PAGE {name} total={total} html={page.Transferred} html_body={page.Body.Length} html_encoding={page.Encoding} resources={seen.Count} third_party={(thirdParty.Count == 0 ? "none" : string.Join(',', thirdParty))}"));
+        foreach (var line in lines)
+        {
+            Console.WriteLine(line);
+        }
+    }
+
+    private static bool IsFirstParty(Uri resource, Uri shop) =>
+        string.Equals(resource.Host, shop.Host, StringComparison.OrdinalIgnoreCase) && resource.Port == shop.Port;
+
+    /// <summary>Resources a browser loads for this text: src/srcset, link href, CSS url(...).</summary>
+    private static IEnumerable<Uri> References(string text, Uri baseUri)
+    {
+        var found = new List<string>();
+        foreach (Match tag in ResourceTag().Matches(text))
+        {
+            foreach (var attribute in new[] { "src", "href", "srcset", "poster", "data" })
+            {
+                if (ShopClient.Attribute(tag.Value, attribute) is { Length: > 0 } value)
+                {
+                    found.AddRange(attribute == "srcset" ? value.Split(',').Select(s => s.Trim().Split(' ')[0]) : [value]);
+                }
+            }
+        }
+
+        found.AddRange(CssUrl().Matches(text).Select(m => m.Groups[1].Value.Trim()));
+        foreach (var reference in found)
+        {
+            if (reference.StartsWith("data:", StringComparison.OrdinalIgnoreCase) || reference.StartsWith('#'))
+            {
+                continue;
+            }
+
+            if (Uri.TryCreate(baseUri, reference, out var uri) && uri.Scheme is "http" or "https")
+            {
+                yield return uri;
+            }
+        }
+    }
+
+    private sealed record Fetched(int Status, byte[] Body, long Transferred, string Encoding, string ContentType)
+    {
+        public string Text => System.Text.Encoding.UTF8.GetString(Body);
+    }
+
+    private static async Task<Fetched> FetchAsync(ShopClient shop, Customer customer, string url, CancellationToken cancellationToken, bool compressed = true)
+    {
+        using var request = customer.Request(HttpMethod.Get, url);
+        if (compressed)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", "br, gzip");
+        }
+
+        using var response = await shop.Http.SendAsync(request, cancellationToken);
+        customer.Store(response);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+
+        // Headers as an HTTP/1.1 response carries them: status line, "Name: value\r\n" each, blank line.
+        var headers = $"HTTP/1.1 {(int)response.StatusCode} {response.ReasonPhrase}\r\n".Length + 2L;
+        foreach (var (key, values) in response.Headers.Concat(response.Content.Headers))
+        {
+            headers += values.Sum(v => key.Length + 2 + v.Length + 2);
+        }
+
+        var encoding = response.Content.Headers.ContentEncoding.FirstOrDefault() ?? "identity";
+        return new Fetched((int)response.StatusCode, body, headers + body.Length, encoding, response.Content.Headers.ContentType?.MediaType ?? "");
+    }
+
+    [GeneratedRegex("<(?:link|script|img|source|iframe|video|audio|embed|object|image|use)\\b[^>]*>", RegexOptions.IgnoreCase)]
+    private static partial Regex ResourceTag();
+
+    [GeneratedRegex("url\\(\\s*['\"]?([^'\")]+)['\"]?\\s*\\)", RegexOptions.IgnoreCase)]
+    private static partial Regex CssUrl();
+}

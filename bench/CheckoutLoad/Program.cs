@@ -1,0 +1,62 @@
+using System.Globalization;
+using CoffeeShop.Bench.CheckoutLoad;
+
+// Usage:
+//   CheckoutLoad load   --base https://127.0.0.1:PORT --cert cert.pem [--product kiambu-aa] [--carts 2200]
+//                       [--workers 64] [--seconds 10] [--token ctoken_pm_card_visa] [--go-file PATH]
+//   CheckoutLoad weight --base https://127.0.0.1:PORT --cert cert.pem [--product kiambu-aa]
+// Results go to stdout as "RESULT key=value ..." lines (load) and "PAGE"/"RES" lines (weight).
+if (args.Length == 0 || args[0] is not ("load" or "weight"))
+{
+    await Console.Error.WriteLineAsync("usage: CheckoutLoad load|weight --base URL --cert PEM [options] (see Program.cs)");
+    return 2;
+}
+
+var options = Options.Parse(args.AsSpan(1));
+using var shop = new ShopClient(new Uri(options.Get("base")), options.Get("cert"), Math.Max(options.Int("workers", 64), 16));
+var product = options.Get("product", "kiambu-aa");
+using var stopping = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stopping.Cancel();
+};
+
+try
+{
+    if (args[0] == "weight")
+    {
+        return await PageWeight.RunAsync(shop, product, stopping.Token);
+    }
+
+    var load = new CheckoutRun(shop, product, options.Get("token", "ctoken_pm_card_visa"));
+    var carts = options.Int("carts", 2200);
+    var prepared = await load.PrepareAsync(carts, concurrency: 16, stopping.Token);
+    if (options.Find("go-file") is { } goFile)
+    {
+        await WaitForFileAsync(goFile, TimeSpan.FromMinutes(10), stopping.Token);
+    }
+
+    var result = await load.RunAsync(prepared, options.Int("workers", 64), TimeSpan.FromSeconds(options.Int("seconds", 10)), stopping.Token);
+    Console.WriteLine(result.Summary());
+    return 0;
+}
+catch (BenchException ex)
+{
+    await Console.Error.WriteLineAsync($"CheckoutLoad: {ex.Message}");
+    return 1;
+}
+
+static async Task WaitForFileAsync(string path, TimeSpan limit, CancellationToken cancellationToken)
+{
+    var until = DateTime.UtcNow + limit;
+    while (!File.Exists(path))
+    {
+        if (DateTime.UtcNow > until)
+        {
+            throw new BenchException(string.Create(CultureInfo.InvariantCulture, $"{path} did not appear within {limit.TotalMinutes} minutes"));
+        }
+
+        await Task.Delay(5, cancellationToken);
+    }
+}
