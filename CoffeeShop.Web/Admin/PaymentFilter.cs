@@ -9,8 +9,11 @@ namespace CoffeeShop.Web.Admin;
 /// statuses, a date range in the shop's time zone, a search (email, order reference, pi_…),
 /// "needs attention", and a keyset cursor (never OFFSET).
 /// </summary>
-public sealed class PaymentFilter
+public sealed class PaymentFilter : System.ComponentModel.DataAnnotations.IValidatableObject
 {
+    private static readonly DateOnly Earliest = new(2000, 1, 1);
+    private static readonly DateOnly Latest = new(2999, 12, 31);
+
     public const int PageSize = 50;
 
     public List<PaymentStatus> Status { get; set; } = [];
@@ -26,6 +29,22 @@ public sealed class PaymentFilter
     public string? After { get; set; }
 
     public bool HasDateRange => From is not null || To is not null;
+
+    public IEnumerable<System.ComponentModel.DataAnnotations.ValidationResult> Validate(System.ComponentModel.DataAnnotations.ValidationContext validationContext)
+    {
+        foreach (var (date, name) in new[] { (From, nameof(From)), (To, nameof(To)) })
+        {
+            if (date is { } d && (d < Earliest || d > Latest))
+            {
+                yield return new($"Choose a date between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}.", [name]);
+            }
+        }
+
+        if (Q?.Any(char.IsControl) == true)
+        {
+            yield return new("The search cannot contain control characters.", [nameof(Q)]);
+        }
+    }
 
     public bool IsEmpty => Status.Count == 0 && !HasDateRange && string.IsNullOrWhiteSpace(Q) && !Attention;
 

@@ -10,7 +10,7 @@ public static class WebRegistration
     /// <summary>Razor Pages with antiforgery on every form post, and compressed, fingerprinted static assets.</summary>
     public static IServiceCollection AddShopPages(this IServiceCollection services, IHostEnvironment environment)
     {
-        services.AddRazorPages();
+        services.AddRazorPages(options => options.Conventions.ConfigureFilter(new RequestGuards.UnknownHandlerFilter()));
         services.AddOutputCache(options => options.AddPolicy(AnonymousCatalog, policy => policy
             .Expire(TimeSpan.FromSeconds(30))
             .Tag(AnonymousCatalog)
@@ -43,6 +43,7 @@ public static class WebRegistration
         }
 
         app.UseStatusCodePagesWithReExecute("/Error/{0}");
+        app.UseQueryStringGuard();
         app.UseRouting();
         // After routing, so the header policy and the rate limits know which page answers.
         app.UseSecurityHeaders();

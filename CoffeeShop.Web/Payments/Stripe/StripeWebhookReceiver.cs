@@ -50,9 +50,16 @@ public sealed class StripeWebhookReceiver(
             EventUtility.ValidateSignature(json, signature ?? "", secret, ToleranceSeconds);
             stripeEvent = EventUtility.ParseEvent(json, throwOnApiVersionMismatch: false);
         }
-        catch (Exception ex) when (ex is StripeException or JsonException or ArgumentException or FormatException or Newtonsoft.Json.JsonException)
+        catch (Exception ex) when (ex is StripeException or JsonException or ArgumentException or FormatException
+            or InvalidOperationException or Newtonsoft.Json.JsonException)
         {
             logger.LogWarning("Stripe webhook rejected: {Reason}", ex.Message);
+            return WebhookAnswer.BadSignature;
+        }
+
+        if (string.IsNullOrEmpty(stripeEvent.Id) || string.IsNullOrEmpty(stripeEvent.Type))
+        {
+            logger.LogWarning("Stripe webhook rejected: a signed payload that is not an event");
             return WebhookAnswer.BadSignature;
         }
 

@@ -54,6 +54,11 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
 
     public async Task<IActionResult> OnPostResyncAsync(long id, CancellationToken cancellationToken)
     {
+        if (!await db.PaymentRecords.AnyAsync(p => p.Id == id, cancellationToken))
+        {
+            return NotFound();
+        }
+
         try
         {
             var result = await reconciler.ReconcileOneAsync(id, cancellationToken);

@@ -1,0 +1,241 @@
+using System.Net;
+using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Tests.Infrastructure;
+using CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.EntityFrameworkCore;
+
+namespace CoffeeShop.Web.Tests.ScaleOut;
+
+/// <summary>
+/// Several instances of the shop on one PostgreSQL, as behind a load balancer: each instance is its
+/// own host (own memory, own services, own data-protection key ring cache); all they share is the
+/// database and the fake Stripe API. Instance A is the fixture's shop; B (and more) start per test.
+/// </summary>
+public sealed class ScaleOutTests(ShopFixture fixture) : ShopTest(fixture)
+{
+    private readonly List<ShopFactory> _instances = [];
+
+    private ShopFactory A => Factory;
+
+    /// <summary>Another instance of the shop: a second host on the same database and Stripe.</summary>
+    private ShopFactory StartInstance(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var instance = new ShopFactory(Stripe, settings);
+        _instances.Add(instance);
+        _ = instance.Services; // start it now, not at its first request
+        return instance;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        // Stop every extra instance (and its background services) before the next test resets the database.
+        foreach (var instance in _instances)
+        {
+            await instance.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
+    }
+
+    /// <summary>
+    /// One browser whose requests the load balancer sends to either instance: one cookie jar, a client per
+    /// instance, no automatic redirects. Whatever cookie one instance sets, the browser shows the other.
+    /// </summary>
+    private static (HttpClient OnA, HttpClient OnB) OneBrowser(ShopFactory a, ShopFactory b)
+    {
+        var jar = new CookieContainer();
+#pragma warning disable CA2000 // the handlers belong to the clients, which the test host disposes with the factory
+        return (a.CreateDefaultClient(ShopFactory.BaseAddress, new CookieContainerHandler(jar)),
+                b.CreateDefaultClient(ShopFactory.BaseAddress, new CookieContainerHandler(jar)));
+#pragma warning restore CA2000
+    }
+
+    private async Task<List<PaymentRecord>> RecordsAsync()
+    {
+        await using var db = Db();
+        return await db.PaymentRecords.Include(p => p.Order).OrderBy(p => p.Id).ToListAsync();
+    }
+
+    [Fact]
+    public async Task Cart_FilledOnA_IsCheckedOutOnB()
+    {
+        var b = StartInstance();
+        var (onA, onB) = OneBrowser(A, b);
+        var shopperOnA = new Shopper(onA);
+        var added = await shopperOnA.AddToCartAsync("kiambu-aa", 2);
+        Assert.Equal(HttpStatusCode.SeeOther, added.StatusCode);
+
+        // B knows the cart it never saw being filled, and its message cookie (data protection) from A.
+        var cartOnB = await onB.GetDocumentAsync("/Cart");
+        Assert.Contains("Kiambu AA", cartOnB.QuerySelector("table.cart")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("€33.80", cartOnB.QuerySelector("table.cart tfoot .total")!.TextContent.Trim());
+
+        // The checkout form (antiforgery token and cookie) comes from A and is posted to B.
+        var checkoutOnA = await shopperOnA.CheckoutPageAsync();
+        var paid = await new Shopper(onB).PayAsync(ConfirmationTokens.Visa, "split@example.com", checkoutPage: checkoutOnA);
+
+        Assert.Equal(HttpStatusCode.SeeOther, paid.StatusCode);
+        var record = Assert.Single(await RecordsAsync());
+        Assert.Equal(PaymentStatus.Succeeded, record.Status);
+        Assert.Equal(3380, record.AmountMinor);
+        Assert.Equal($"/Orders/{record.Order!.PublicId}", paid.Headers.Location!.OriginalString);
+        var orderOnA = await onA.GetDocumentAsync(paid.Headers.Location.OriginalString);
+        Assert.Equal("paid", orderOnA.QuerySelector("#payment-state")!.GetAttribute("data-status"));
+        Assert.NotNull((await onA.GetDocumentAsync("/Cart")).QuerySelector("p.empty"));
+    }
+
+    [Fact]
+    public async Task Admin_SignedInOnA_IsSignedInOnB()
+    {
+        var b = StartInstance();
+        var (onA, onB) = OneBrowser(A, b);
+        var signedOut = await onB.GetAsync("/Admin/Payments");
+        Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
+        await AdminSession.CreateUserAsync(A, "ops@coffeeshop.test", admin: true);
+
+        var signIn = await AdminSession.SubmitSignInAsync(onA, "ops@coffeeshop.test", AdminSession.Password, "/Admin/Payments");
+
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        var onBAfter = await onB.GetAsync("/Admin/Payments");
+        Assert.Equal(HttpStatusCode.OK, onBAfter.StatusCode);
+        Assert.Equal("Payments", (await HtmlForms.ParseAsync(onBAfter)).QuerySelector("h1")!.TextContent);
+        Assert.Equal(HttpStatusCode.OK, (await onB.GetAsync("/Admin")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Webhook_DeliveredToBothInstancesAtOnce_IsProcessedOnce()
+    {
+        var b = StartInstance();
+        var shopper = new Shopper(A.CreateBrowserClient());
+        await shopper.AddToCartAsync("huila-el-mirador", 1);
+        await shopper.PayAsync(ConfirmationTokens.Processing);
+        var record = Assert.Single(await RecordsAsync());
+        Assert.Equal(PaymentStatus.Processing, record.Status);
+        Stripe.SetPaymentIntentStatus(record.PaymentIntentId!, "succeeded");
+        var signed = Stripe.SignedEvent("payment_intent.succeeded", Stripe.PaymentIntentJson(record.PaymentIntentId!));
+        using var toA = A.CreateClient();
+        using var toB = b.CreateClient();
+
+        // Stripe retries while the first delivery is still running: the same event reaches both instances.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => (i % 2 == 0 ? toA : toB).DeliverAsync(signed)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var settled = Assert.Single(await RecordsAsync());
+        Assert.Equal(PaymentStatus.Succeeded, settled.Status);
+        Assert.Equal(OrderStatus.Paid, settled.Order!.Status);
+        await using var db = Db();
+        var stored = await db.StripeEvents.SingleAsync();
+        Assert.NotNull(stored.ProcessedAt);
+        Assert.Equal(1, await db.PaymentTimeline.CountAsync(e => EF.Functions.Like(e.Source, "webhook%")));
+        Assert.Equal(1, await db.PaymentTimeline.CountAsync(e => e.ToStatus == PaymentStatus.Succeeded));
+    }
+
+    [Fact]
+    public async Task Reconcilers_RunningOnTwoInstances_SettleEachStuckRecordOnce()
+    {
+        string[] slugs = ["kiambu-aa", "huila-el-mirador", "cerrado-sunrise", "sumatra-gayo", "antigua-san-miguel", "house-espresso"];
+        foreach (var slug in slugs)
+        {
+            var shopper = new Shopper(A.CreateBrowserClient());
+            await shopper.AddToCartAsync(slug, 1);
+            await shopper.PayAsync(ConfirmationTokens.Processing);
+        }
+
+        var stuck = await RecordsAsync();
+        Assert.Equal(slugs.Length, stuck.Count);
+        Assert.All(stuck, r => Assert.Equal(PaymentStatus.Processing, r.Status));
+        // The payments went through at Stripe, but the webhooks were lost.
+        foreach (var record in stuck)
+        {
+            Stripe.SetPaymentIntentStatus(record.PaymentIntentId!, "succeeded");
+        }
+
+        await using (var db = Db())
+        {
+            var then = DateTimeOffset.UtcNow.AddMinutes(-10);
+            await db.PaymentRecords.ExecuteUpdateAsync(s => s.SetProperty(p => p.UpdatedAt, then).SetProperty(p => p.CreatedAt, then));
+        }
+
+        Stripe.Latency = TimeSpan.FromMilliseconds(100);
+        var reconciling = new Dictionary<string, string?>
+        {
+            ["Reconciliation:Enabled"] = "true",
+            ["Reconciliation:IntervalSeconds"] = "1",
+            ["Reconciliation:BatchSize"] = "2",
+        };
+
+        // Two instances whose background reconcilers tick every second over the same table.
+        StartInstance(reconciling);
+        StartInstance(reconciling);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        List<PaymentRecord> records;
+        do
+        {
+            await Task.Delay(250);
+            records = await RecordsAsync();
+        }
+        while (records.Any(r => r.Status != PaymentStatus.Succeeded) && DateTimeOffset.UtcNow < deadline);
+
+        Assert.All(records, r => Assert.Equal(PaymentStatus.Succeeded, r.Status));
+        Assert.All(records, r => Assert.Equal(OrderStatus.Paid, r.Order!.Status));
+        await using var check = Db();
+        var settlements = await check.PaymentTimeline.Where(e => e.ToStatus == PaymentStatus.Succeeded)
+            .GroupBy(e => e.PaymentRecordId).Select(g => g.Count()).ToListAsync();
+        Assert.Equal(slugs.Length, settlements.Count);
+        Assert.All(settlements, count => Assert.Equal(1, count));
+        // Each record was claimed by one instance only: Stripe was asked about each PaymentIntent once.
+        Assert.All(records, r => Assert.Single(Stripe.Requests, q => q.Method == "GET" && q.Path == $"/v1/payment_intents/{r.PaymentIntentId}"));
+    }
+
+    [Fact]
+    public async Task Checkout_BehindATlsTerminatingLoadBalancer_WorksWithForwardedHeadersEnabled()
+    {
+        // The README's setting for a load balancer that ends TLS and forwards plain http with X-Forwarded-Proto.
+        var behindProxy = StartInstance(new Dictionary<string, string?> { ["FORWARDEDHEADERS_ENABLED"] = "true" });
+#pragma warning disable CA2000 // the handler belongs to the client
+        using var client = behindProxy.CreateDefaultClient(new Uri("http://shop.example"), new TlsTerminatingProxy());
+#pragma warning restore CA2000
+        var shopper = new Shopper(client);
+        Assert.Equal(HttpStatusCode.SeeOther, (await shopper.AddToCartAsync("kiambu-aa", 1)).StatusCode);
+
+        var response = await shopper.PayAsync(ConfirmationTokens.AuthenticationRequiredRedirect);
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        var intent = Assert.Single(Stripe.PaymentIntents);
+        // Stripe sends the customer back to the public https address, not to the instance's own.
+        Assert.StartsWith("https://shop.example/Checkout/Return?", intent.ReturnUrl, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// What a load balancer that ends TLS does: the browser speaks https to it, the instance gets plain
+    /// http with <c>X-Forwarded-Proto: https</c> and <c>X-Forwarded-For</c>. Cookies are kept as the
+    /// browser keeps them, for the https address (so <c>Secure</c> cookies go back).
+    /// </summary>
+    private sealed class TlsTerminatingProxy : DelegatingHandler
+    {
+        private readonly CookieContainer _browserJar = new();
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var seenByBrowser = new UriBuilder(request.RequestUri!) { Scheme = Uri.UriSchemeHttps, Port = -1 }.Uri;
+            request.Headers.Add("X-Forwarded-Proto", "https");
+            request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+            if (_browserJar.GetCookieHeader(seenByBrowser) is { Length: > 0 } cookies)
+            {
+                request.Headers.Add("Cookie", cookies);
+            }
+
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
+            {
+                foreach (var setCookie in setCookies)
+                {
+                    _browserJar.SetCookies(seenByBrowser, setCookie);
+                }
+            }
+
+            return response;
+        }
+    }
+}
