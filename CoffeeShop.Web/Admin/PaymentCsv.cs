@@ -11,6 +11,15 @@ namespace CoffeeShop.Web.Admin;
 /// </summary>
 public static class PaymentCsv
 {
+    /// <summary>Only the exported columns, so the export reads and materializes nothing else.</summary>
+    public sealed record Row(DateTimeOffset CreatedAt, long OrderId, string CustomerEmail, string ItemsSummary, long AmountMinor,
+        long RefundedMinor, string Currency, PaymentStatus Status, string? CardBrand, string? CardLast4, string? PaymentIntentId,
+        string? FailureCode, int Attempt);
+
+    public static IQueryable<Row> Project(IQueryable<PaymentRecord> records) => records.Select(p => new Row(
+        p.CreatedAt, p.OrderId, p.CustomerEmail, p.ItemsSummary, p.AmountMinor, p.RefundedMinor, p.Currency, p.Status,
+        p.CardBrand, p.CardLast4, p.PaymentIntentId, p.FailureCode, p.Attempt));
+
     private static readonly CsvWriterOptions Options = new() { Injection = CsvInjection.Escape };
 
     public static readonly string[] Header =
@@ -19,7 +28,7 @@ public static class PaymentCsv
         "status", "card_brand", "card_last4", "payment_intent_id", "failure_code", "attempt",
     ];
 
-    public static async Task WriteAsync(Stream output, IAsyncEnumerable<PaymentRecord> rows, CancellationToken cancellationToken)
+    public static async Task WriteAsync(Stream output, IAsyncEnumerable<Row> rows, CancellationToken cancellationToken)
     {
         await using var csv = CsvWriter.Create(output, Options, leaveOpen: true);
         foreach (var column in Header)
@@ -30,12 +39,12 @@ public static class PaymentCsv
         await csv.EndRecordAsync(cancellationToken);
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
-            csv.WriteField(row.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+            csv.WriteField(row.CreatedAt.UtcDateTime, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'");
             csv.WriteField(Order.FormatReference(row.OrderId));
             csv.WriteField(row.CustomerEmail);
             csv.WriteField(row.ItemsSummary);
-            csv.WriteField(Major(row.Amount));
-            csv.WriteField(Major(row.Refunded));
+            csv.WriteField(Major(new Money(row.AmountMinor, row.Currency)));
+            csv.WriteField(Major(new Money(row.RefundedMinor, row.Currency)));
             csv.WriteField(row.Currency);
             csv.WriteField(row.Status.ToString());
             csv.WriteField(row.CardBrand);

@@ -61,7 +61,7 @@ public class IndexModel(AppDbContext db, IOptions<ShopOptions> shop, IOptions<Re
         HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         Response.ContentType = "text/csv; charset=utf-8";
         Response.Headers.ContentDisposition = $"attachment; filename=\"payments-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv\"";
-        var rows = Filtered(filter).OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).AsAsyncEnumerable();
+        var rows = PaymentCsv.Project(Filtered(filter).OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id)).AsAsyncEnumerable();
         await PaymentCsv.WriteAsync(Response.Body, rows, cancellationToken);
         return new EmptyResult();
     }
