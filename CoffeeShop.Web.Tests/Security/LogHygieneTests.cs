@@ -58,7 +58,7 @@ public class LogHygieneTests(ShopFixture fixture) : ShopTest(fixture)
 
         // And code that slips: the redaction must still hold.
         var logger = shop.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Slip");
-        logger.LogWarning("Key {Key} card {Card} header {Header} for {Email}", "sk_live_abcdefghijklmnop", "4242 4242 4242 4242",
+        logger.LogWarning("Key {Key} card {Card} header {Header} for {Email}", "sk_live_" + new string('x', 20), "4242 4242 4242 4242",
             "Cookie: coffeeshop_cart=abc", "ada.lovelace@example.com");
         logger.LogError(new InvalidOperationException("whsec_leakedsecret and pi_1_secret_2 and 4000000000000002"), "Failure");
 
@@ -67,7 +67,7 @@ public class LogHygieneTests(ShopFixture fixture) : ShopTest(fixture)
         var cookies = shopper.Client.DefaultRequestHeaders.ToString();
         string[] forbidden =
         [
-            FakeStripeApi.SecretKey, FakeStripeApi.WebhookSecret, "sk_live_abc", "whsec_leaked", "pi_1_secret_2", clientSecret,
+            FakeStripeApi.SecretKey, FakeStripeApi.WebhookSecret, "sk_live_xxxx", "whsec_leaked", "pi_1_secret_2", clientSecret,
             "ada.lovelace@example.com", "admin@coffeeshop.test", "4242 4242 4242 4242", "4000000000000002",
             AdminSession.Password, "not-the-password-123", "coffeeshop_cart=", "Bearer ",
         ];
