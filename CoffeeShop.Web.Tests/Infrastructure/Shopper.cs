@@ -40,9 +40,5 @@ public sealed class Shopper(HttpClient client)
     }
 
     /// <summary>Follows one redirect and parses the page it leads to.</summary>
-    public async Task<IDocument> FollowAsync(HttpResponseMessage redirect)
-    {
-        Assert.True(redirect.StatusCode is HttpStatusCode.SeeOther or HttpStatusCode.Found, $"expected a redirect, got {(int)redirect.StatusCode}");
-        return await Client.GetDocumentAsync(redirect.Headers.Location!.OriginalString);
-    }
+    public Task<IDocument> FollowAsync(HttpResponseMessage redirect) => Client.FollowRedirectAsync(redirect);
 }

@@ -221,7 +221,7 @@ public sealed class CheckoutPayment(
     }
 
     private static Task<PaymentRecord?> LatestAttemptAsync(AppDbContext db, long orderId, CancellationToken cancellationToken) =>
-        db.PaymentRecords.Where(p => p.OrderId == orderId).OrderByDescending(p => p.Attempt).FirstOrDefaultAsync(cancellationToken);
+        db.PaymentRecords.LatestAttemptAsync(orderId, cancellationToken);
 
     private static string ItemsSummary(CartView cart)
     {

@@ -23,8 +23,7 @@ public class AuthenticateModel(AppDbContext db, IPaymentGateway gateway, Payment
     public async Task<IActionResult> OnGetAsync(string? order, CancellationToken cancellationToken)
     {
         var found = order is null ? null : await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.PublicId == order, cancellationToken);
-        var record = found is null ? null : await db.PaymentRecords.AsNoTracking()
-            .Where(p => p.OrderId == found.Id).OrderByDescending(p => p.Attempt).FirstOrDefaultAsync(cancellationToken);
+        var record = found is null ? null : await db.PaymentRecords.AsNoTracking().LatestAttemptAsync(found.Id, cancellationToken);
         if (found is null || record is not { Status: PaymentStatus.RequiresAction, PaymentIntentId: { } intentId } || mode.IsSimulated)
         {
             return NotFound();

@@ -24,7 +24,7 @@ public class ReturnModel(AppDbContext db, IPaymentGateway gateway, FinalizePayme
 
         var records = db.PaymentRecords.AsNoTracking().Where(p => p.OrderId == found.Id);
         var record = await records.FirstOrDefaultAsync(p => p.PaymentIntentId != null && p.PaymentIntentId == paymentIntent, cancellationToken)
-            ?? await records.OrderByDescending(p => p.Attempt).FirstOrDefaultAsync(cancellationToken);
+            ?? await records.LatestAttemptAsync(found.Id, cancellationToken);
         var intentId = record?.PaymentIntentId ?? (paymentIntent is { Length: < 100 } && paymentIntent.StartsWith("pi_", StringComparison.Ordinal) ? paymentIntent : null);
         var orderPage = new SeeOtherResult(Url.Page("/Orders/Details", values: new { publicId = found.PublicId })!);
         if (record is null || intentId is null)

@@ -25,8 +25,7 @@ public class DetailsModel(AppDbContext db) : PageModel
         }
 
         Order = order;
-        Payment = await db.PaymentRecords.AsNoTracking()
-            .Where(p => p.OrderId == order.Id).OrderByDescending(p => p.Attempt).FirstOrDefaultAsync(cancellationToken);
+        Payment = await db.PaymentRecords.AsNoTracking().LatestAttemptAsync(order.Id, cancellationToken);
         Response.Headers.CacheControl = "no-store";
         return Page();
     }
