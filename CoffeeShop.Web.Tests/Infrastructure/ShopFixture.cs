@@ -43,9 +43,10 @@ public sealed class ShopFixture : IAsyncLifetime
     public async Task ResetAsync()
     {
         Stripe.Reset();
-        // The anonymous catalog is output-cached; a test that changes products must see the change.
+        // First visits to the catalog and product pages are cached; a test that changes products must see the change.
         await Factory.Services.GetRequiredService<Microsoft.AspNetCore.OutputCaching.IOutputCacheStore>()
             .EvictByTagAsync(CoffeeShop.Web.Infrastructure.WebRegistration.AnonymousCatalog, default);
+        Factory.Services.GetRequiredService<CoffeeShop.Web.Infrastructure.FirstVisitPageCache>().Clear();
         await using (var connection = new NpgsqlConnection(TestDatabase.ConnectionString))
         {
             await connection.OpenAsync();

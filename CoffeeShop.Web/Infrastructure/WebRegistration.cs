@@ -16,6 +16,7 @@ public static class WebRegistration
             .Tag(AnonymousCatalog)
             // Only a first visit without any cookie is shared: no cart, no session, no sign-in to leak.
             .With(context => context.HttpContext.Request.Cookies.Count == 0)));
+        services.AddSingleton<FirstVisitPageCache>();
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "coffeeshop_af";
@@ -51,6 +52,8 @@ public static class WebRegistration
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseOutputCache();
+        var firstVisitPages = app.Services.GetRequiredService<FirstVisitPageCache>();
+        app.Use((context, next) => firstVisitPages.InvokeAsync(context, next));
         app.MapStaticAssets();
         app.MapRazorPages().WithStaticAssets();
         return app;

@@ -1,11 +1,14 @@
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace CoffeeShop.Web.Pages.Products;
 
+/// <summary>A bean's page; first visits share one rendering (<see cref="FirstVisitCacheAttribute"/>).</summary>
+[FirstVisitCache]
 public class DetailsModel(AppDbContext db) : PageModel
 {
     public Product Product { get; private set; } = null!;
