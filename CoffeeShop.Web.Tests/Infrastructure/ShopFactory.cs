@@ -21,6 +21,36 @@ public class ShopFactory(
 {
     public static readonly Uri BaseAddress = new("https://localhost");
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ShopFactory, byte> Started = new();
+
+    /// <summary>
+    /// Every started app forgets its cached first-visit pages (the test database is reset and re-seeded,
+    /// so product ids in a cached add-to-cart form would point at rows that are gone).
+    /// </summary>
+    public static async Task ClearPageCachesAsync()
+    {
+        foreach (var factory in Started.Keys)
+        {
+            factory.Services.GetRequiredService<CoffeeShop.Web.Infrastructure.FirstVisitPageCache>().Clear();
+            await factory.Services.GetRequiredService<Microsoft.AspNetCore.OutputCaching.IOutputCacheStore>()
+                .EvictByTagAsync(CoffeeShop.Web.Infrastructure.WebRegistration.AnonymousCatalog, default);
+        }
+    }
+
+    protected override Microsoft.Extensions.Hosting.IHost CreateHost(Microsoft.Extensions.Hosting.IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        Started.TryAdd(this, 0);
+        return host;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        Started.TryRemove(this, out _);
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
     /// <summary>Where Stripe.net is sent when a test needs no Stripe at all: a closed port on loopback.</summary>
     private const string NoStripe = "http://127.0.0.1:9";
 

@@ -44,9 +44,7 @@ public sealed class ShopFixture : IAsyncLifetime
     {
         Stripe.Reset();
         // First visits to the catalog and product pages are cached; a test that changes products must see the change.
-        await Factory.Services.GetRequiredService<Microsoft.AspNetCore.OutputCaching.IOutputCacheStore>()
-            .EvictByTagAsync(CoffeeShop.Web.Infrastructure.WebRegistration.AnonymousCatalog, default);
-        Factory.Services.GetRequiredService<CoffeeShop.Web.Infrastructure.FirstVisitPageCache>().Clear();
+        await ShopFactory.ClearPageCachesAsync();
         await using (var connection = new NpgsqlConnection(TestDatabase.ConnectionString))
         {
             await connection.OpenAsync();

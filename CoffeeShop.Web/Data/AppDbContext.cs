@@ -9,9 +9,16 @@ namespace CoffeeShop.Web.Data;
 /// The shop's one database context: catalog, carts, Identity and data-protection keys all live in
 /// the same PostgreSQL database, so any number of app instances can share it.
 /// </summary>
-public class AppDbContext(DbContextOptions<AppDbContext> options)
-    : IdentityDbContext(options), IDataProtectionKeyContext
+public class AppDbContext : IdentityDbContext, IDataProtectionKeyContext
 {
+    public AppDbContext(DbContextOptions<AppDbContext> options)
+        : base(options)
+    {
+        // No code here recovers from a failed statement inside its transaction (a failure ends the
+        // transaction), so EF's automatic savepoints would only cost two round trips per save.
+        Database.AutoSavepointsEnabled = false;
+    }
+
     public DbSet<Product> Products => Set<Product>();
     public DbSet<Cart> Carts => Set<Cart>();
     public DbSet<CartItem> CartItems => Set<CartItem>();

@@ -24,10 +24,10 @@ public sealed record CheckoutOutcome(CheckoutOutcomeKind Kind, string? OrderPubl
 public sealed record CheckoutSubmission(CartView Cart, Guid CheckoutId, string Email, string ConfirmationToken, Func<string, string> ReturnUrlFor);
 
 /// <summary>
-/// The checkout POST in its phases: (1) one transaction writes the order and a Pending payment record
-/// under an idempotency key; (2) Stripe is called with no transaction or connection held; (3)
-/// FinalizePayment stores the answer. A resubmitted form finds its order by the checkout id and never
-/// starts a second charge while the first one's outcome is unknown.
+/// The checkout POST in its phases: (1) the order and a Pending payment record under an idempotency
+/// key are committed (for a form seen the first time, in one statement); (2) Stripe is called with no
+/// transaction or connection held; (3) FinalizePayment stores the answer. A resubmitted form finds its
+/// order by the checkout id and never starts a second charge while the first one's outcome is unknown.
 /// </summary>
 public sealed class CheckoutPayment(
     IDbContextFactory<AppDbContext> contexts,
@@ -107,6 +107,13 @@ public sealed class CheckoutPayment(
     /// <summary>Phase 1: the order and a Pending record, committed before any call to Stripe.</summary>
     private async Task<Begun> BeginAttemptAsync(CheckoutSubmission submission, CancellationToken cancellationToken)
     {
+        if (await TryBeginFirstAttemptAsync(submission, cancellationToken) is { } first)
+        {
+            return first;
+        }
+
+        // The checkout id has an order already (a retry, a resubmitted form, or a double submit that lost
+        // the race): lock it and decide from its latest attempt.
         for (var tries = 0; ; tries++)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -177,6 +184,65 @@ public sealed class CheckoutPayment(
             await transaction.CommitAsync(cancellationToken);
             return new Begun(order, record, null);
         }
+    }
+
+    private sealed record CreatedAttempt(long OrderId, long PaymentRecordId);
+
+    /// <summary>
+    /// A form submitted for the first time: its order, the order's lines and attempt 1 as one INSERT
+    /// statement, which PostgreSQL commits as a whole. No transaction stays open between round trips,
+    /// and there is never an order without its Pending record. Null when the checkout id already has an
+    /// order (ON CONFLICT DO NOTHING: a concurrent double submit waits here for the first one's commit).
+    /// </summary>
+    private async Task<Begun?> TryBeginFirstAttemptAsync(CheckoutSubmission submission, CancellationToken cancellationToken)
+    {
+        var order = NewOrder(submission);
+        var lines = order.Lines;
+        var summary = ItemsSummary(submission.Cart);
+        var now = order.CreatedAt;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var created = await db.Database.SqlQuery<CreatedAttempt>($"""
+            WITH new_order AS (
+                INSERT INTO orders (public_id, checkout_id, cart_id, cart_fingerprint, email, status, total_minor, currency, created_at)
+                VALUES ({order.PublicId}, {order.CheckoutId}, {order.CartId}, {order.CartFingerprint}, {order.Email},
+                    {nameof(OrderStatus.AwaitingPayment)}, {order.TotalMinor}, {order.Currency}, {now})
+                ON CONFLICT (checkout_id) DO NOTHING
+                RETURNING id),
+            new_lines AS (
+                INSERT INTO order_lines (order_id, product_id, product_name, unit_price_minor, quantity, line_total_minor)
+                SELECT new_order.id, line.product_id, line.product_name, line.unit_price_minor, line.quantity, line.line_total_minor
+                FROM new_order, unnest({lines.Select(l => l.ProductId).ToArray()}, {lines.Select(l => l.ProductName).ToArray()},
+                    {lines.Select(l => l.UnitPriceMinor).ToArray()}, {lines.Select(l => l.Quantity).ToArray()},
+                    {lines.Select(l => l.LineTotalMinor).ToArray()})
+                    AS line(product_id, product_name, unit_price_minor, quantity, line_total_minor))
+            INSERT INTO payment_records (order_id, attempt, status, amount_minor, currency, customer_email, items_summary,
+                idempotency_key, refunded_minor, livemode, created_at, updated_at) -- the key is PaymentRecord.KeyFor(order id, 1)
+            SELECT new_order.id, 1, {nameof(PaymentStatus.Pending)}, {order.TotalMinor}, {order.Currency}, {submission.Email}, {summary},
+                'order-' || new_order.id || '-attempt-1', 0, false, {now}, {now}
+            FROM new_order
+            RETURNING order_id, id AS payment_record_id
+            """).ToListAsync(cancellationToken);
+        if (created is not [var row])
+        {
+            return null;
+        }
+
+        order.Id = row.OrderId;
+        var record = new PaymentRecord
+        {
+            Id = row.PaymentRecordId,
+            OrderId = order.Id,
+            Attempt = 1,
+            Status = PaymentStatus.Pending,
+            AmountMinor = order.TotalMinor,
+            Currency = order.Currency,
+            CustomerEmail = submission.Email,
+            ItemsSummary = summary,
+            IdempotencyKey = PaymentRecord.KeyFor(order.Id, 1),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        return new Begun(order, record, null);
     }
 
     /// <summary>

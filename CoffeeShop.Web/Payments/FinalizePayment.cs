@@ -88,10 +88,12 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The record's row locked and its order read in one round trip.
         var record = (await db.PaymentRecords
             .FromSql($"SELECT * FROM payment_records WHERE id = {paymentRecordId} FOR UPDATE")
+            .Include(r => r.Order)
             .ToListAsync(cancellationToken)).Single();
-        var order = await db.Orders.SingleAsync(o => o.Id == record.OrderId, cancellationToken);
+        var order = record.Order!;
         var now = clock.GetUtcNow();
         var from = record.Status;
 

@@ -18,26 +18,34 @@ public class IndexModel(CartSession cartSession, CheckoutPayment checkout, Payme
     [BindProperty]
     public CheckoutInput Input { get; set; } = new();
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
-        await LoadAsync(cancellationToken) ?? Page();
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (await LoadCartAsync(cancellationToken) is { } redirect)
+        {
+            return redirect;
+        }
+
+        await PrepareFormAsync(cancellationToken);
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var submitted = Input;
-        if (await LoadAsync(cancellationToken) is { } redirect)
+        if (await LoadCartAsync(cancellationToken) is { } redirect)
         {
             return redirect;
         }
 
         if (!ModelState.IsValid)
         {
-            return Invalid(submitted);
+            return await InvalidAsync(submitted, cancellationToken);
         }
 
         if (submitted.CartFingerprint != Cart.Fingerprint)
         {
             ModelState.AddModelError(string.Empty, "Your cart changed while you were checking out. Please check the new total and pay again.");
-            return Invalid(submitted);
+            return await InvalidAsync(submitted, cancellationToken);
         }
 
         var outcome = await checkout.SubmitAsync(new CheckoutSubmission(Cart, submitted.CheckoutId!.Value, submitted.Email!.Trim().ToLowerInvariant(), submitted.ConfirmationToken!,
@@ -46,10 +54,10 @@ public class IndexModel(CartSession cartSession, CheckoutPayment checkout, Payme
         {
             case CheckoutOutcomeKind.Declined:
                 ModelState.AddModelError(string.Empty, DeclineMessages.For(outcome.DeclineCode));
-                return Invalid(submitted);
+                return await InvalidAsync(submitted, cancellationToken);
             case CheckoutOutcomeKind.Stale:
                 ModelState.AddModelError(string.Empty, "This checkout form is out of date. Please check your order and pay again.");
-                return Invalid(submitted);
+                return await InvalidAsync(submitted, cancellationToken);
             case CheckoutOutcomeKind.RequiresAction:
                 return new SeeOtherResult(outcome.RedirectUrl ?? Url.Page("/Checkout/Authenticate", values: new { order = outcome.OrderPublicId })!);
             default:
@@ -57,8 +65,8 @@ public class IndexModel(CartSession cartSession, CheckoutPayment checkout, Payme
         }
     }
 
-    /// <summary>Loads the cart and the checkout id to render; a redirect when there is nothing to pay for.</summary>
-    private async Task<IActionResult?> LoadAsync(CancellationToken cancellationToken)
+    /// <summary>Loads the cart; a redirect when there is nothing to pay for.</summary>
+    private async Task<IActionResult?> LoadCartAsync(CancellationToken cancellationToken)
     {
         Cart = await cartSession.LoadAsync(cancellationToken);
         if (Cart.IsEmpty)
@@ -67,15 +75,21 @@ public class IndexModel(CartSession cartSession, CheckoutPayment checkout, Payme
             return new SeeOtherResult(Url.Page("/Cart/Index")!);
         }
 
-        var (checkoutId, open, inFlight) = await checkout.PrepareAsync(Cart, cancellationToken);
-        PaymentInFlightFor = inFlight ? open : null;
-        Input = new CheckoutInput { CheckoutId = checkoutId, CartFingerprint = Cart.Fingerprint, Email = open?.Email };
         return null;
     }
 
-    /// <summary>The page again with the messages; a fresh fingerprint and checkout id, the customer's email kept.</summary>
-    private PageResult Invalid(CheckoutInput submitted)
+    /// <summary>The form's checkout id (the open order's, if any) and fingerprint: only when the page is rendered.</summary>
+    private async Task PrepareFormAsync(CancellationToken cancellationToken)
     {
+        var (checkoutId, open, inFlight) = await checkout.PrepareAsync(Cart, cancellationToken);
+        PaymentInFlightFor = inFlight ? open : null;
+        Input = new CheckoutInput { CheckoutId = checkoutId, CartFingerprint = Cart.Fingerprint, Email = open?.Email };
+    }
+
+    /// <summary>The page again with the messages; a fresh fingerprint and checkout id, the customer's email kept.</summary>
+    private async Task<PageResult> InvalidAsync(CheckoutInput submitted, CancellationToken cancellationToken)
+    {
+        await PrepareFormAsync(cancellationToken);
         Input.Email = submitted.Email;
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();
