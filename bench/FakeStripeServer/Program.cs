@@ -3,7 +3,9 @@ using CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
 
 // The fake Stripe API of the tests as a process: it listens on 127.0.0.1 (a free port), prints
 // "listening <base address>" and runs until it is stopped (SIGTERM/SIGINT).
-// Latency in milliseconds: the first argument, else FAKE_STRIPE_LATENCY_MS, else 0.
+// Latency in milliseconds: the first argument, else FAKE_STRIPE_LATENCY_MS, else 0. When
+// FAKE_STRIPE_LATENCY_FILE names a file, a whole number written into it becomes the latency of the
+// requests that arrive from then on (read every 50 ms): bench/run holds checkouts on Stripe that way.
 var latencyText = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("FAKE_STRIPE_LATENCY_MS") ?? "0";
 if (!int.TryParse(latencyText, NumberStyles.None, CultureInfo.InvariantCulture, out var latencyMs))
 {
@@ -16,6 +18,24 @@ fake.Latency = TimeSpan.FromMilliseconds(latencyMs);
 Console.WriteLine($"listening {fake.BaseAddress} latency {latencyMs} ms");
 
 using var stopped = new CancellationTokenSource();
+if (Environment.GetEnvironmentVariable("FAKE_STRIPE_LATENCY_FILE") is { Length: > 0 } latencyFile)
+{
+    _ = Task.Run(async () =>
+    {
+        while (!stopped.IsCancellationRequested)
+        {
+            var text = File.Exists(latencyFile) ? (await File.ReadAllTextAsync(latencyFile)).Trim() : "";
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && fake.Latency != TimeSpan.FromMilliseconds(ms))
+            {
+                fake.Latency = TimeSpan.FromMilliseconds(ms);
+                Console.WriteLine($"latency {ms} ms");
+            }
+
+            await Task.Delay(50);
+        }
+    });
+}
+
 using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
 {
     context.Cancel = true;
