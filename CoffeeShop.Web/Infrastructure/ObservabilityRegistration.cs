@@ -16,7 +16,8 @@ public static class ObservabilityRegistration
 
     /// <summary>
     /// Serilog with levels from the <c>Serilog</c> settings section: a readable console in Development,
-    /// compact JSON (one event per line, for log shippers) everywhere else. Plus health checks.
+    /// compact JSON (one event per line, for log shippers, written in the background) everywhere else.
+    /// Plus health checks.
     /// </summary>
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
     {
@@ -33,7 +34,9 @@ public static class ObservabilityRegistration
                 }
                 else
                 {
-                    sinks.Console(new RenderedCompactJsonFormatter());
+                    // Written by a background thread, so requests never queue on the console's lock;
+                    // a full buffer (10,000 events) holds the writers back rather than dropping events.
+                    sinks.Async(console => console.Console(new RenderedCompactJsonFormatter()), blockWhenFull: true);
                 }
 
                 // Extra sinks registered by the host (tests capture events this way).
