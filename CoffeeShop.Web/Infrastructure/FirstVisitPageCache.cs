@@ -127,5 +127,4 @@ public sealed class FirstVisitPageCache(IAntiforgery antiforgery, IOptions<Antif
     private bool IsAntiforgeryCookie(string setCookie) =>
         SetCookieHeaderValue.TryParse(setCookie, out var cookie)
         && cookie.Name.Equals(antiforgeryOptions.Value.Cookie.Name, StringComparison.Ordinal);
-
 }
