@@ -113,54 +113,40 @@ public sealed class CheckoutPayment(
         }
 
         // The checkout id has an order already (a retry, a resubmitted form, or a double submit that lost
-        // the race): lock it and decide from its latest attempt.
-        for (var tries = 0; ; tries++)
+        // the race): lock it and decide from its latest attempt. Loops only after canceling an abandoned
+        // 3-D Secure attempt.
+        while (true)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var order = (await db.Orders
                 .FromSql($"SELECT * FROM orders WHERE checkout_id = {submission.CheckoutId} FOR UPDATE")
                 .ToListAsync(cancellationToken)).SingleOrDefault();
-            PaymentRecord? latest = null;
-            if (order is null)
+            // No order: the first-attempt statement found the id taken, yet orders are never deleted, so
+            // only a form from before a database restore gets here. Nothing was charged either way.
+            if (order is null || order.CartId != submission.Cart.CartId || order.CartFingerprint != submission.Cart.Fingerprint
+                || order.Status == OrderStatus.Abandoned)
             {
-                order = NewOrder(submission);
-                db.Orders.Add(order);
-                try
-                {
-                    await db.SaveChangesAsync(cancellationToken);
-                }
-                catch (DbUpdateException ex) when (tries == 0 && ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-                {
-                    // The same form was submitted twice at once and the other request made the order: use it.
-                    continue;
-                }
+                return new Begun(null, null, new CheckoutOutcome(CheckoutOutcomeKind.Stale));
             }
-            else
+
+            var latest = await LatestAttemptAsync(db, order.Id, cancellationToken);
+            if (order.Status == OrderStatus.Paid || latest is not null && (PaymentStatusRules.IsPaid(latest.Status)
+                || PaymentStatusRules.IsInFlight(latest.Status) || latest.Status == PaymentStatus.NeedsAttention))
             {
-                if (order.CartId != submission.Cart.CartId || order.CartFingerprint != submission.Cart.Fingerprint || order.Status == OrderStatus.Abandoned)
+                return new Begun(null, null, new CheckoutOutcome(
+                    order.Status == OrderStatus.Paid ? CheckoutOutcomeKind.Paid : CheckoutOutcomeKind.Confirming, order.PublicId));
+            }
+
+            if (latest is { Status: PaymentStatus.RequiresAction, PaymentIntentId: { } waiting })
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                if (!await CancelAbandonedAuthenticationAsync(latest.Id, waiting, cancellationToken))
                 {
-                    return new Begun(null, null, new CheckoutOutcome(CheckoutOutcomeKind.Stale));
+                    return new Begun(null, null, new CheckoutOutcome(CheckoutOutcomeKind.Confirming, order.PublicId));
                 }
 
-                latest = await LatestAttemptAsync(db, order.Id, cancellationToken);
-                if (order.Status == OrderStatus.Paid || latest is not null && (PaymentStatusRules.IsPaid(latest.Status)
-                    || PaymentStatusRules.IsInFlight(latest.Status) || latest.Status == PaymentStatus.NeedsAttention))
-                {
-                    return new Begun(null, null, new CheckoutOutcome(
-                        order.Status == OrderStatus.Paid ? CheckoutOutcomeKind.Paid : CheckoutOutcomeKind.Confirming, order.PublicId));
-                }
-
-                if (latest is { Status: PaymentStatus.RequiresAction, PaymentIntentId: { } waiting })
-                {
-                    await transaction.RollbackAsync(cancellationToken);
-                    if (!await CancelAbandonedAuthenticationAsync(latest.Id, waiting, cancellationToken))
-                    {
-                        return new Begun(null, null, new CheckoutOutcome(CheckoutOutcomeKind.Confirming, order.PublicId));
-                    }
-
-                    continue;
-                }
+                continue;
             }
 
             var now = clock.GetUtcNow();
