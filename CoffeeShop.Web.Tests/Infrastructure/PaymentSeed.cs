@@ -36,7 +36,6 @@ public static class PaymentSeed
             Currency = currency,
             CustomerEmail = email,
             ItemsSummary = items,
-            IdempotencyKey = PaymentRecord.KeyFor(order.Id, 1),
             PaymentIntentId = paymentIntentId ?? $"pi_seed_{order.Id}",
             ChargeId = $"ch_seed_{order.Id}",
             CardBrand = "visa",

@@ -16,8 +16,11 @@ public class PaymentRecord
     public required string CustomerEmail { get; set; }
     public required string ItemsSummary { get; set; }
 
-    /// <summary>Sent to Stripe as Idempotency-Key: the same attempt can never create two PaymentIntents.</summary>
-    public required string IdempotencyKey { get; set; }
+    /// <summary>
+    /// Sent to Stripe as Idempotency-Key: the same attempt can never create two PaymentIntents. The
+    /// database computes it from the order id and attempt number (one home for its format).
+    /// </summary>
+    public string IdempotencyKey { get; set; } = "";
 
     public string? PaymentIntentId { get; set; }
     public string? ChargeId { get; set; }
@@ -34,11 +37,40 @@ public class PaymentRecord
     /// <summary>A reconciler has claimed the record until then; another instance leaves it alone meanwhile.</summary>
     public DateTimeOffset? ReconcileLeaseUntil { get; set; }
 
+    /// <summary>When the reconciler should next ask Stripe about it; each visit without news pushes it further out.</summary>
+    public DateTimeOffset? NextCheckAt { get; set; }
+
+    /// <summary>How many times the reconciler asked Stripe without the record settling (drives the back-off).</summary>
+    public int ReconcileVisits { get; set; }
+
+    /// <summary>What this attempt holds of the order's stock.</summary>
+    public StockReservation StockReservation { get; set; }
+
+    /// <summary>An admin worked the NeedsAttention item: when, who, and what they did.</summary>
+    public DateTimeOffset? AttentionResolvedAt { get; set; }
+
+    public string? AttentionResolvedBy { get; set; }
+
+    public string? AttentionResolution { get; set; }
+
     public Money Amount => new(AmountMinor, Currency);
     public Money Refunded => new(RefundedMinor, Currency);
     public Money Refundable => new(AmountMinor - RefundedMinor, Currency);
 
-    public static string KeyFor(long orderId, int attempt) => $"order-{orderId}-attempt-{attempt}";
+    /// <summary>How the database computes <see cref="IdempotencyKey"/> (a stored generated column).</summary>
+    public const string IdempotencyKeySql = "'order-' || order_id::text || '-attempt-' || attempt::text";
+}
+
+/// <summary>
+/// The stock an attempt holds: reserved when the attempt begins (in the statement that creates it), given
+/// back when it definitively fails, and made a sale when it succeeds. At most one attempt of an order holds.
+/// </summary>
+public enum StockReservation
+{
+    None,
+    Held,
+    Released,
+    Sold,
 }
 
 /// <summary>One line in a payment's history: who said what, and whether it changed the status.</summary>

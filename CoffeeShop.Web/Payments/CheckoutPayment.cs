@@ -159,11 +159,9 @@ public sealed class CheckoutPayment(
                 Currency = order.Currency,
                 CustomerEmail = submission.Email,
                 ItemsSummary = ItemsSummary(submission.Cart),
-                IdempotencyKey = "",
                 CreatedAt = now,
                 UpdatedAt = now,
             };
-            record.IdempotencyKey = PaymentRecord.KeyFor(order.Id, record.Attempt);
             order.Email = submission.Email;
             db.PaymentRecords.Add(record);
             await db.SaveChangesAsync(cancellationToken);
@@ -172,7 +170,7 @@ public sealed class CheckoutPayment(
         }
     }
 
-    private sealed record CreatedAttempt(long OrderId, long PaymentRecordId);
+    private sealed record CreatedAttempt(long OrderId, long PaymentRecordId, string IdempotencyKey);
 
     /// <summary>
     /// A form submitted for the first time: its order, the order's lines and attempt 1 as one INSERT
@@ -202,11 +200,11 @@ public sealed class CheckoutPayment(
                     {lines.Select(l => l.LineTotalMinor).ToArray()})
                     AS line(product_id, product_name, unit_price_minor, quantity, line_total_minor))
             INSERT INTO payment_records (order_id, attempt, status, amount_minor, currency, customer_email, items_summary,
-                idempotency_key, refunded_minor, livemode, created_at, updated_at) -- the key is PaymentRecord.KeyFor(order id, 1)
+                refunded_minor, livemode, created_at, updated_at)
             SELECT new_order.id, 1, {nameof(PaymentStatus.Pending)}, {order.TotalMinor}, {order.Currency}, {submission.Email}, {summary},
-                'order-' || new_order.id || '-attempt-1', 0, false, {now}, {now}
+                0, false, {now}, {now}
             FROM new_order
-            RETURNING order_id, id AS payment_record_id
+            RETURNING order_id, id AS payment_record_id, idempotency_key
             """).ToListAsync(cancellationToken);
         if (created is not [var row])
         {
@@ -224,7 +222,7 @@ public sealed class CheckoutPayment(
             Currency = order.Currency,
             CustomerEmail = submission.Email,
             ItemsSummary = summary,
-            IdempotencyKey = PaymentRecord.KeyFor(order.Id, 1),
+            IdempotencyKey = row.IdempotencyKey,
             CreatedAt = now,
             UpdatedAt = now,
         };

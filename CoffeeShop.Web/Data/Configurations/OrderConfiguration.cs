@@ -12,6 +12,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.HasIndex(o => o.PublicId).IsUnique();
         builder.HasIndex(o => o.CheckoutId).IsUnique();
         builder.HasIndex(o => new { o.CartId, o.Status });
+        // One live order per cart: however many checkout forms a cart has, only one order can await payment.
+        builder.HasIndex(o => o.CartId).IsUnique().HasFilter("status = 'AwaitingPayment'").HasDatabaseName("ux_orders_one_live_order_per_cart");
         builder.Property(o => o.PublicId).HasMaxLength(32);
         builder.Property(o => o.CartFingerprint).HasMaxLength(64);
         builder.Property(o => o.Email).HasMaxLength(254);

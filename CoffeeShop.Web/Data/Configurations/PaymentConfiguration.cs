@@ -16,6 +16,8 @@ internal sealed class PaymentRecordConfiguration : IEntityTypeConfiguration<Paym
         builder.HasOne(p => p.Order).WithMany().HasForeignKey(p => p.OrderId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(p => new { p.OrderId, p.Attempt }).IsUnique();
         builder.HasIndex(p => p.IdempotencyKey).IsUnique();
+        // At most one attempt of an order holds its stock: a second attempt begins only after the first let go.
+        builder.HasIndex(p => p.OrderId).IsUnique().HasFilter("stock_reservation = 'Held'").HasDatabaseName("ux_payment_records_one_holding_attempt");
         builder.HasIndex(p => p.PaymentIntentId).IsUnique();
         // The admin list: newest first, keyset-paged on (created_at, id).
         builder.HasIndex(p => new { p.CreatedAt, p.Id }).IsDescending(true, true);
@@ -26,15 +28,18 @@ internal sealed class PaymentRecordConfiguration : IEntityTypeConfiguration<Paym
             .HasDatabaseName("ix_payment_records_created_at_totals");
         // Admin search: emails are stored lower-case, so an exact match uses a plain index.
         builder.HasIndex(p => p.CustomerEmail);
-        // The reconciler's question: which unsettled records have not moved for a while?
-        builder.HasIndex(p => p.UpdatedAt)
+        // The reconciler's question: which unsettled records are due for a look?
+        builder.HasIndex(p => p.NextCheckAt)
             .HasFilter("status IN ('Pending', 'Processing', 'RequiresAction')")
-            .HasDatabaseName("ix_payment_records_unsettled_updated_at");
+            .HasDatabaseName("ix_payment_records_unsettled_next_check_at");
         builder.Property(p => p.Status).HasConversion<string>().HasMaxLength(24);
         builder.Property(p => p.Currency).HasMaxLength(3).IsFixedLength();
         builder.Property(p => p.CustomerEmail).HasMaxLength(254);
         builder.Property(p => p.ItemsSummary).HasMaxLength(500);
-        builder.Property(p => p.IdempotencyKey).HasMaxLength(100);
+        builder.Property(p => p.IdempotencyKey).HasMaxLength(100).HasComputedColumnSql(PaymentRecord.IdempotencyKeySql, stored: true);
+        builder.Property(p => p.StockReservation).HasConversion<string>().HasMaxLength(16);
+        builder.Property(p => p.AttentionResolvedBy).HasMaxLength(254);
+        builder.Property(p => p.AttentionResolution).HasMaxLength(500);
         builder.Property(p => p.PaymentIntentId).HasMaxLength(100);
         builder.Property(p => p.ChargeId).HasMaxLength(100);
         builder.Property(p => p.CardBrand).HasMaxLength(32);

@@ -12,6 +12,8 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
         {
             t.HasCheckConstraint("ck_products_price_positive", "price_minor > 0");
             t.HasCheckConstraint("ck_products_stock_not_negative", "stock >= 0");
+            // A reservation beyond what is on hand fails the whole statement that tries it: no oversold bag.
+            t.HasCheckConstraint("ck_products_reserved_within_stock", "reserved >= 0 AND reserved <= stock");
         });
         builder.HasIndex(p => p.Slug).IsUnique();
         builder.Property(p => p.Slug).HasMaxLength(80);
@@ -23,5 +25,6 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
         builder.Property(p => p.Currency).HasMaxLength(3).IsFixedLength();
         builder.Ignore(p => p.Price);
         builder.Ignore(p => p.InStock);
+        builder.Ignore(p => p.Available);
     }
 }

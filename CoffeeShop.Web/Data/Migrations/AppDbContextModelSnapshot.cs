@@ -142,6 +142,11 @@ namespace CoffeeShop.Web.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_orders");
 
+                    b.HasIndex("CartId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_orders_one_live_order_per_cart")
+                        .HasFilter("status = 'AwaitingPayment'");
+
                     b.HasIndex("CheckoutId")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_checkout_id");
@@ -228,6 +233,20 @@ namespace CoffeeShop.Web.Data.Migrations
                         .HasColumnType("character varying(500)")
                         .HasColumnName("attention_reason");
 
+                    b.Property<string>("AttentionResolution")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("attention_resolution");
+
+                    b.Property<DateTimeOffset?>("AttentionResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attention_resolved_at");
+
+                    b.Property<string>("AttentionResolvedBy")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("attention_resolved_by");
+
                     b.Property<string>("CardBrand")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
@@ -272,9 +291,11 @@ namespace CoffeeShop.Web.Data.Migrations
 
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
+                        .ValueGeneratedOnAddOrUpdate()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
-                        .HasColumnName("idempotency_key");
+                        .HasColumnName("idempotency_key")
+                        .HasComputedColumnSql("'order-' || order_id::text || '-attempt-' || attempt::text", true);
 
                     b.Property<string>("ItemsSummary")
                         .IsRequired()
@@ -285,6 +306,10 @@ namespace CoffeeShop.Web.Data.Migrations
                     b.Property<bool>("Livemode")
                         .HasColumnType("boolean")
                         .HasColumnName("livemode");
+
+                    b.Property<DateTimeOffset?>("NextCheckAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_check_at");
 
                     b.Property<long>("OrderId")
                         .HasColumnType("bigint")
@@ -299,6 +324,10 @@ namespace CoffeeShop.Web.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("reconcile_lease_until");
 
+                    b.Property<int>("ReconcileVisits")
+                        .HasColumnType("integer")
+                        .HasColumnName("reconcile_visits");
+
                     b.Property<long>("RefundedMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("refunded_minor");
@@ -308,6 +337,12 @@ namespace CoffeeShop.Web.Data.Migrations
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)")
                         .HasColumnName("status");
+
+                    b.Property<string>("StockReservation")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("stock_reservation");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -328,13 +363,18 @@ namespace CoffeeShop.Web.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_payment_records_idempotency_key");
 
+                    b.HasIndex("NextCheckAt")
+                        .HasDatabaseName("ix_payment_records_unsettled_next_check_at")
+                        .HasFilter("status IN ('Pending', 'Processing', 'RequiresAction')");
+
+                    b.HasIndex("OrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_payment_records_one_holding_attempt")
+                        .HasFilter("stock_reservation = 'Held'");
+
                     b.HasIndex("PaymentIntentId")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_records_payment_intent_id");
-
-                    b.HasIndex("UpdatedAt")
-                        .HasDatabaseName("ix_payment_records_unsettled_updated_at")
-                        .HasFilter("status IN ('Pending', 'Processing', 'RequiresAction')");
 
                     b.HasIndex("CreatedAt", "Id")
                         .IsDescending()
@@ -446,6 +486,10 @@ namespace CoffeeShop.Web.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("price_minor");
 
+                    b.Property<int>("Reserved")
+                        .HasColumnType("integer")
+                        .HasColumnName("reserved");
+
                     b.Property<string>("Roast")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -482,6 +526,8 @@ namespace CoffeeShop.Web.Data.Migrations
                     b.ToTable("products", null, t =>
                         {
                             t.HasCheckConstraint("ck_products_price_positive", "price_minor > 0");
+
+                            t.HasCheckConstraint("ck_products_reserved_within_stock", "reserved >= 0 AND reserved <= stock");
 
                             t.HasCheckConstraint("ck_products_stock_not_negative", "stock >= 0");
                         });
