@@ -37,7 +37,10 @@ public class PaymentRecord
     /// <summary>A reconciler has claimed the record until then; another instance leaves it alone meanwhile.</summary>
     public DateTimeOffset? ReconcileLeaseUntil { get; set; }
 
-    /// <summary>When the reconciler should next ask Stripe about it; each visit without news pushes it further out.</summary>
+    /// <summary>
+    /// When the reconciler should next ask Stripe about it; each visit pushes it further out. Null until
+    /// the first visit, which is due once the record has not moved for the configured minimum age.
+    /// </summary>
     public DateTimeOffset? NextCheckAt { get; set; }
 
     /// <summary>How many times the reconciler asked Stripe without the record settling (drives the back-off).</summary>
@@ -54,6 +57,25 @@ public class PaymentRecord
     public string? AttentionResolution { get; set; }
 
     public Money Amount => new(AmountMinor, Currency);
+
+    /// <summary>
+    /// The one way a payment attempt comes to be: Pending and holding the order's stock. Its key is
+    /// computed by the database.
+    /// </summary>
+    public static PaymentRecord BeginAttempt(Order order, int attempt, string email, string itemsSummary, DateTimeOffset now) => new()
+    {
+        OrderId = order.Id,
+        Attempt = attempt,
+        Status = PaymentStatus.Pending,
+        AmountMinor = order.TotalMinor,
+        Currency = order.Currency,
+        CustomerEmail = email,
+        ItemsSummary = itemsSummary,
+        StockReservation = StockReservation.Held,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
     public Money Refunded => new(RefundedMinor, Currency);
     public Money Refundable => new(AmountMinor - RefundedMinor, Currency);
 

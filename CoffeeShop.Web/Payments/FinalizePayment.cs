@@ -52,6 +52,37 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
             return Task.FromResult(new Decision(target, $"Stripe reports {intent.ProviderStatus}"));
         }, cancellationToken);
 
+    /// <summary>
+    /// An attempt Stripe never received (proven by reading its creation window): Failed, so its stock goes
+    /// back — but only if, under the record's lock, it is still Pending with no PaymentIntent; a webhook or
+    /// the return page that settled it meanwhile wins.
+    /// </summary>
+    public Task<FinalizeResult> FailNeverReachedAsync(long paymentRecordId, string source, CancellationToken cancellationToken) =>
+        MoveAsync(paymentRecordId, source, (_, record) =>
+        {
+            if (record is not { Status: PaymentStatus.Pending, PaymentIntentId: null })
+            {
+                return Task.FromResult(new Decision(record.Status, "Stripe's list showed no PaymentIntent, but the record had moved meanwhile; left as is"));
+            }
+
+            record.FailureCode = "no_payment_intent";
+            record.FailureMessage = "Stripe never received this payment attempt.";
+            return Task.FromResult(new Decision(PaymentStatus.Failed, "Stripe has no PaymentIntent for this attempt (every PaymentIntent of its creation window read)"));
+        }, cancellationToken);
+
+    /// <summary>An attempt whose absence at Stripe could not be proven either way: an admin decides, nothing is guessed.</summary>
+    public Task<FinalizeResult> MarkUnprovenAsync(long paymentRecordId, string why, string source, CancellationToken cancellationToken) =>
+        MoveAsync(paymentRecordId, source, (_, record) =>
+        {
+            if (record is not { Status: PaymentStatus.Pending, PaymentIntentId: null })
+            {
+                return Task.FromResult(new Decision(record.Status, $"{why}; the record had moved meanwhile, left as is"));
+            }
+
+            record.AttentionReason = Truncate(why);
+            return Task.FromResult(new Decision(PaymentStatus.NeedsAttention, why));
+        }, cancellationToken);
+
     /// <summary>Records refunds (made by the shop or in the Stripe Dashboard) and the refunded total.</summary>
     public Task<FinalizeResult> ApplyRefundsAsync(long paymentRecordId, IReadOnlyList<RefundSnapshot> refunds, long? chargeAmountRefunded,
         string source, CancellationToken cancellationToken) =>
@@ -88,9 +119,9 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // The record's row locked and its order read in one round trip.
+        // The record and its order locked and read in one round trip: two attempts of one order settle one after the other.
         var record = (await db.PaymentRecords
-            .FromSql($"SELECT * FROM payment_records WHERE id = {paymentRecordId} FOR UPDATE")
+            .FromSql($"SELECT payment_records.* FROM payment_records JOIN orders ON orders.id = payment_records.order_id WHERE payment_records.id = {paymentRecordId} FOR UPDATE")
             .Include(r => r.Order)
             .ToListAsync(cancellationToken)).Single();
         var order = record.Order!;
@@ -98,16 +129,20 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
         var from = record.Status;
 
         var decision = await decide(db, record);
+        if (PaymentStatusRules.CanMove(from, decision.Target) && PaymentStatusRules.IsPaid(decision.Target) && !PaymentStatusRules.IsPaid(from))
+        {
+            decision = await TakeTheMoneyAsync(db, record, order, decision, now, cancellationToken);
+        }
+
         var changed = PaymentStatusRules.CanMove(from, decision.Target);
         if (changed)
         {
             record.Status = decision.Target;
-            if (PaymentStatusRules.IsPaid(decision.Target) && order.Status != OrderStatus.Paid)
+            if (decision.Target is PaymentStatus.Failed or PaymentStatus.Canceled or PaymentStatus.NeedsAttention
+                && record.StockReservation == StockReservation.Held)
             {
-                order.Status = OrderStatus.Paid;
-                order.PaidAt = now;
-                // The cart has become this order; what stays in it would be bought twice.
-                await db.CartItems.Where(i => i.CartId == order.CartId).ExecuteDeleteAsync(cancellationToken);
+                await StockMoves.ReleaseAsync(db, order.Id, cancellationToken);
+                record.StockReservation = StockReservation.Released;
             }
         }
 
@@ -134,6 +169,36 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
         }
 
         return new FinalizeResult(record.Id, order.PublicId, record.Status, changed);
+    }
+
+    /// <summary>
+    /// Money arrived for this attempt. It pays the order when the order still awaits payment and its
+    /// bags are there (held by the attempt, or still available for late money); otherwise it is a
+    /// duplicate or cannot be delivered, and waits for an admin as NeedsAttention — never silently paid.
+    /// </summary>
+    private static async Task<Decision> TakeTheMoneyAsync(AppDbContext db, PaymentRecord record, Order order, Decision paid, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (order.Status != OrderStatus.AwaitingPayment)
+        {
+            var why = $"{AttentionReasons.DuplicatePayment}: order {order.Reference} was already {(order.Status == OrderStatus.Paid ? "paid" : "abandoned")} when this money arrived";
+            record.AttentionReason = Truncate(why);
+            return new Decision(PaymentStatus.NeedsAttention, $"{paid.Note}; {why}");
+        }
+
+        var sold = record.StockReservation == StockReservation.Held
+            ? await StockMoves.SellHeldAsync(db, order, cancellationToken)
+            : await StockMoves.SellIfAvailableAsync(db, order, cancellationToken);
+        if (!sold)
+        {
+            var why = $"{AttentionReasons.PaidButOutOfStock}: the bags of order {order.Reference} were given back before this money arrived and are gone";
+            record.AttentionReason = Truncate(why);
+            return new Decision(PaymentStatus.NeedsAttention, $"{paid.Note}; {why}");
+        }
+
+        record.StockReservation = StockReservation.Sold;
+        order.Status = OrderStatus.Paid;
+        order.PaidAt = now;
+        return paid;
     }
 
     private static PaymentStatus AfterRefunds(PaymentRecord record) =>

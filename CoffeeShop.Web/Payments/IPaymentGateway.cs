@@ -18,11 +18,23 @@ public interface IPaymentGateway
     /// <summary>Finds the PaymentIntent made for an attempt whose id the shop never stored (it crashed first).</summary>
     Task<PaymentIntentSnapshot?> FindByAttemptAsync(long orderId, int attempt, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads every PaymentIntent created in the window (Stripe's List API, strongly consistent, unlike
+    /// Search) and answers the one made for this attempt, or proof that there is none.
+    /// </summary>
+    Task<CreationWindowSearch> FindInCreationWindowAsync(long orderId, int attempt, DateTimeOffset createdFrom, DateTimeOffset createdUntil, CancellationToken cancellationToken);
+
     /// <summary>Cancels a PaymentIntent that still waits for the customer; answers its state afterwards.</summary>
     Task<GatewayResult> CancelAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>Refunds part or all of a PaymentIntent; the shop's refund id is the idempotency key.</summary>
     Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>What a read of a creation window found: the attempt's PaymentIntent, or none after reading the whole window (<see cref="Complete"/>).</summary>
+public sealed record CreationWindowSearch(PaymentIntentSnapshot? Found, bool Complete)
+{
+    public bool ProvesAbsence => Found is null && Complete;
 }
 
 public sealed record RefundRequest(Guid RefundId, string PaymentIntentId, long Amount, string? Reason);
@@ -69,6 +81,9 @@ public sealed record PaymentIntentSnapshot(
     bool Livemode = false,
     long AmountRefunded = 0)
 {
+    /// <summary>Stripe waits for the customer (3-D Secure, a confirmation, a new payment method): the attempt may still succeed, and can be canceled.</summary>
+    public bool WaitsForCustomer => ProviderStatus is "requires_action" or "requires_confirmation" || ProviderStatus == "requires_payment_method" && FailureCode is null;
+
     /// <summary>The shop's status for what Stripe reports.</summary>
     public PaymentStatus Status => ProviderStatus switch
     {

@@ -39,11 +39,13 @@ public static class PaymentsRegistration
             ? sp.GetRequiredService<SimulatedPaymentGateway>()
             : sp.GetRequiredService<StripePaymentGateway>());
         services.AddScoped<FinalizePayment>();
+        services.AddScoped<BeginPaymentAttempt>();
         services.AddScoped<CheckoutPayment>();
         services.AddScoped<RefundPayment>();
         services.AddScoped<StripeWebhookReceiver>();
 
         services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReconciliationOptions>, ReconciliationFitsStripeCalls>();
         services.AddScoped<Reconciler>();
         services.AddHostedService<ReconciliationService>();
         return services;

@@ -30,6 +30,21 @@ public sealed class ReconciliationOptions
 
     [Range(1, 1000, ErrorMessage = "Reconciliation:BatchSize must be between 1 and 1000.")]
     public int BatchSize { get; set; } = 50;
+
+    /// <summary>The longest wait between two looks at a record that does not change (each look doubles the wait up to this).</summary>
+    [Range(1, 1440, ErrorMessage = "Reconciliation:MaxBackoffMinutes must be between 1 and 1440.")]
+    public int MaxBackoffMinutes { get; set; } = 60;
+
+    /// <summary>
+    /// An attempt still waiting for the customer (3-D Secure left open) this long after it began is canceled
+    /// at Stripe, which gives its reserved stock back; until then it may still succeed, and keeps it.
+    /// </summary>
+    [Range(5, 10080, ErrorMessage = "Reconciliation:CancelUnfinishedAfterMinutes must be between 5 and 10080.")]
+    public int CancelUnfinishedAfterMinutes { get; set; } = 60;
+
+    /// <summary>The wait before the next look at a record seen <paramref name="visits"/> times without settling.</summary>
+    public TimeSpan BackoffAfter(int visits) =>
+        TimeSpan.FromSeconds(Math.Min(MaxBackoffMinutes * 60.0, IntervalSeconds * Math.Pow(2, Math.Clamp(visits, 1, 20))));
 }
 
 /// <summary>
@@ -45,49 +60,70 @@ public sealed class Reconciler(
     TimeProvider clock,
     ILogger<Reconciler> logger)
 {
-    /// <summary>Claims a batch of stuck records and settles what Stripe knows of them; answers how many changed.</summary>
+    /// <summary>
+    /// Claims the records most overdue for a look and settles what Stripe knows of them; answers how many
+    /// changed. Each look pushes a record's next one further out, so records that never change (a 3-D
+    /// Secure step left open, a bank debit taking days) cannot crowd out one that got stuck just now.
+    /// </summary>
     public async Task<int> ReconcileDueAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
         var now = clock.GetUtcNow();
-        var olderThan = now.AddSeconds(-o.MinimumAgeSeconds);
+        var minimumAge = TimeSpan.FromSeconds(o.MinimumAgeSeconds);
+        var olderThan = now - minimumAge;
         var leaseUntil = now.AddSeconds(o.LeaseSeconds);
         string[] unsettled = PaymentStatusRules.Unsettled.Select(s => s.ToString()).ToArray();
 
-        List<long> claimed;
+        List<ClaimedRecord> claimed;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            claimed = await db.Database.SqlQuery<long>($"""
+            // Due: looked at before and its next look has come, or never looked at and still for the minimum age.
+            claimed = await db.Database.SqlQuery<ClaimedRecord>($"""
                 UPDATE payment_records SET reconcile_lease_until = {leaseUntil}
                 WHERE id IN (
                     SELECT id FROM payment_records
-                    WHERE status = ANY({unsettled}) AND updated_at < {olderThan}
+                    WHERE status = ANY({unsettled})
+                      AND (next_check_at <= {now} OR next_check_at IS NULL AND updated_at < {olderThan})
                       AND (reconcile_lease_until IS NULL OR reconcile_lease_until < {now})
-                    ORDER BY updated_at
+                    ORDER BY COALESCE(next_check_at, updated_at + {minimumAge}), id
                     LIMIT {o.BatchSize}
                     FOR UPDATE SKIP LOCKED)
-                RETURNING id AS "Value"
+                RETURNING id, reconcile_visits
                 """).ToListAsync(cancellationToken);
         }
 
         var changed = 0;
-        foreach (var id in claimed)
+        foreach (var record in claimed)
         {
             try
             {
-                if (await ReconcileOneAsync(id, cancellationToken) is { Changed: true })
+                if (await ReconcileOneAsync(record.Id, cancellationToken) is { Changed: true })
                 {
                     changed++;
                 }
             }
             catch (PaymentProviderException ex)
             {
-                // Stripe is unreachable: the lease runs out and a later pass tries again.
-                logger.LogWarning(ex, "Reconciling payment {PaymentRecordId}: Stripe unavailable", id);
+                // Stripe is unreachable: the next look comes after the back-off.
+                logger.LogWarning(ex, "Reconciling payment {PaymentRecordId}: Stripe unavailable", record.Id);
             }
+
+            await ScheduleNextLookAsync(record, cancellationToken);
         }
 
         return changed;
+    }
+
+    private sealed record ClaimedRecord(long Id, int ReconcileVisits);
+
+    private async Task ScheduleNextLookAsync(ClaimedRecord record, CancellationToken cancellationToken)
+    {
+        var next = clock.GetUtcNow() + options.Value.BackoffAfter(record.ReconcileVisits + 1);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.PaymentRecords.Where(p => p.Id == record.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(p => p.NextCheckAt, next)
+            .SetProperty(p => p.ReconcileVisits, p => p.ReconcileVisits + 1)
+            .SetProperty(p => p.ReconcileLeaseUntil, (DateTimeOffset?)null), cancellationToken);
     }
 
     /// <summary>Asks Stripe about one record, whatever its status (the admin's "Re-sync from Stripe").</summary>
@@ -109,25 +145,64 @@ public sealed class Reconciler(
             : await gateway.FindByAttemptAsync(record.OrderId, record.Attempt, cancellationToken);
         if (intent is null)
         {
-            var abandoned = record.PaymentIntentId is null && record.Status == PaymentStatus.Pending
-                && clock.GetUtcNow() - record.CreatedAt > TimeSpan.FromMinutes(options.Value.AbandonAfterMinutes);
-            if (!abandoned)
-            {
-                logger.LogInformation("Reconciling payment {PaymentRecordId}: Stripe has no PaymentIntent for it yet", record.Id);
-                return null;
-            }
-
-            intent = PaymentIntentSnapshot.Rejected(record.Amount, record.OrderId, "no_payment_intent", "Stripe never received this payment attempt.");
+            return await SettleWithoutPaymentIntentAsync(record, cancellationToken);
         }
 
+        if (intent.WaitsForCustomer && intent.Id is { } waiting
+            && clock.GetUtcNow() - record.CreatedAt > TimeSpan.FromMinutes(options.Value.CancelUnfinishedAfterMinutes))
+        {
+            // Left open too long: canceled, so it can no longer succeed and its stock goes back. If it
+            // succeeded meanwhile, the cancel answers that, and the payment is applied instead.
+            intent = (await gateway.CancelAsync(waiting, $"cancel-{waiting}", cancellationToken)).Intent ?? intent;
+        }
+
+        return await SettleAsync(record, intent, cancellationToken);
+    }
+
+    /// <summary>
+    /// Search found nothing, but Search lags behind. Once the attempt is old enough that any call to
+    /// Stripe for it has ended, its whole creation window is read with the List API: a PaymentIntent found
+    /// there is applied, a complete read without one proves Stripe never received it, and a read that
+    /// could not be completed leaves the decision to an admin.
+    /// </summary>
+    private async Task<FinalizeResult?> SettleWithoutPaymentIntentAsync(PaymentRecord record, CancellationToken cancellationToken)
+    {
+        var abandonAfter = TimeSpan.FromMinutes(options.Value.AbandonAfterMinutes);
+        if (record.PaymentIntentId is not null || record.Status != PaymentStatus.Pending || clock.GetUtcNow() - record.CreatedAt <= abandonAfter)
+        {
+            logger.LogInformation("Reconciling payment {PaymentRecordId}: Stripe has no PaymentIntent for it yet", record.Id);
+            return null;
+        }
+
+        // Clocks differ a little; the window is generous on both sides.
+        var slack = TimeSpan.FromMinutes(10);
+        var window = await gateway.FindInCreationWindowAsync(record.OrderId, record.Attempt, record.CreatedAt - slack, record.CreatedAt + abandonAfter + slack, cancellationToken);
+        if (window.Found is { } found)
+        {
+            return await SettleAsync(record, found, cancellationToken);
+        }
+
+        var result = window.ProvesAbsence
+            ? await finalize.FailNeverReachedAsync(record.Id, "reconciler", cancellationToken)
+            : await finalize.MarkUnprovenAsync(record.Id, "Stripe's list of this attempt's creation window could not be read to the end: whether it charged is not proven", "reconciler", cancellationToken);
+        Log(record, null, result);
+        return result;
+    }
+
+    private async Task<FinalizeResult> SettleAsync(PaymentRecord record, PaymentIntentSnapshot intent, CancellationToken cancellationToken)
+    {
         var result = await finalize.ApplyAsync(record.Id, intent, "reconciler", cancellationToken);
+        Log(record, intent.Id, result);
+        return result;
+    }
+
+    private void Log(PaymentRecord record, string? paymentIntentId, FinalizeResult result)
+    {
         if (result.Changed)
         {
             logger.LogInformation("Reconciler settled payment {PaymentRecordId} (order {OrderId}, {PaymentIntentId}): {From} -> {To}",
-                record.Id, record.OrderId, intent.Id, record.Status, result.Status);
+                record.Id, record.OrderId, paymentIntentId, record.Status, result.Status);
         }
-
-        return result;
     }
 }
 

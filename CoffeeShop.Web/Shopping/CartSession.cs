@@ -11,17 +11,29 @@ public enum CartChange
     ProductUnavailable,
     QuantityOutOfRange,
     NotInCart,
+    /// <summary>Done, with fewer bags than asked: the cart holds what is available.</summary>
+    CappedAtAvailable,
 }
 
-public sealed record CartLine(int ProductId, string Slug, string Name, Roast Roast, int WeightGrams, Money UnitPrice, int Quantity)
+public sealed record CartLine(int ProductId, string Slug, string Name, Roast Roast, int WeightGrams, Money UnitPrice, int Quantity, int Available, bool IsActive)
 {
     public Money LineTotal => UnitPrice.Times(Quantity);
+
+    /// <summary>Why this line cannot be paid as it is, or null when it can.</summary>
+    public string? Problem =>
+        !IsActive ? $"{Name} is no longer sold."
+        : Available <= 0 ? $"{Name} is sold out."
+        : Quantity > Available ? $"Only {Available} {(Available == 1 ? "bag" : "bags")} of {Name} {(Available == 1 ? "is" : "are")} left."
+        : null;
 }
 
 public sealed record CartView(Guid? CartId, IReadOnlyList<CartLine> Lines, string Currency)
 {
     public int ItemCount => Lines.Sum(l => l.Quantity);
     public bool IsEmpty => Lines.Count == 0;
+
+    /// <summary>Every line is sold and in stock as it stands; otherwise the checkout says what to change.</summary>
+    public bool CanBePaid => Lines.All(l => l.Problem is null);
     public Money Total => Lines.Aggregate(Money.Zero(Currency), (sum, line) => sum.Plus(line.LineTotal));
 
     /// <summary>
@@ -49,11 +61,15 @@ public sealed class CartSession(AppDbContext db, CartCookie cookie, TimeProvider
         var lines = await db.CartItems.AsNoTracking()
             .Where(i => i.CartId == cartId)
             .OrderBy(i => i.Id)
-            .Select(i => new { i.ProductId, i.Product!.Slug, i.Product.Name, i.Product.Roast, i.Product.WeightGrams, i.Product.PriceMinor, i.Product.Currency, i.Quantity })
+            .Select(i => new
+            {
+                i.ProductId, i.Product!.Slug, i.Product.Name, i.Product.Roast, i.Product.WeightGrams, i.Product.PriceMinor, i.Product.Currency, i.Quantity,
+                Available = i.Product.Stock - i.Product.Reserved, i.Product.IsActive,
+            })
             .ToListAsync(cancellationToken);
         return new CartView(
             cartId,
-            lines.Select(l => new CartLine(l.ProductId, l.Slug, l.Name, l.Roast, l.WeightGrams, new Money(l.PriceMinor, l.Currency), l.Quantity)).ToList(),
+            lines.Select(l => new CartLine(l.ProductId, l.Slug, l.Name, l.Roast, l.WeightGrams, new Money(l.PriceMinor, l.Currency), l.Quantity, l.Available, l.IsActive)).ToList(),
             shop.Value.Currency);
     }
 
@@ -65,7 +81,10 @@ public sealed class CartSession(AppDbContext db, CartCookie cookie, TimeProvider
             : await db.CartItems.Where(i => i.CartId == cartId).SumAsync(i => i.Quantity, cancellationToken);
     }
 
-    /// <summary>Adds to the cart, creating it on first use; the quantity already in the cart counts toward the limit.</summary>
+    /// <summary>
+    /// Adds to the cart, creating it on first use; the quantity already in the cart counts toward the
+    /// limit, and the cart never holds more than is available (the checkout checks again).
+    /// </summary>
     public async Task<CartChange> AddAsync(int productId, int quantity, CancellationToken cancellationToken = default)
     {
         if (!CartRules.IsValidQuantity(quantity))
@@ -85,23 +104,27 @@ public sealed class CartSession(AppDbContext db, CartCookie cookie, TimeProvider
             $"INSERT INTO carts (id, created_at, updated_at) VALUES ({cartId}, {now}, {now}) ON CONFLICT (id) DO UPDATE SET updated_at = EXCLUDED.updated_at",
             cancellationToken);
 
+        var before = await db.CartItems.Where(i => i.CartId == cartId && i.ProductId == productId).Select(i => i.Quantity).SingleOrDefaultAsync(cancellationToken);
         // One statement, so two tabs adding at once cannot both pass the limit check.
-        var changed = await db.Database.ExecuteSqlInterpolatedAsync(
+        var inCartNow = await db.Database.SqlQuery<int>(
             $"""
-            INSERT INTO cart_items (cart_id, product_id, quantity) VALUES ({cartId}, {productId}, {quantity})
-            ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = cart_items.quantity + EXCLUDED.quantity
-            WHERE cart_items.quantity + EXCLUDED.quantity <= {CartRules.MaxQuantity}
-            """,
-            cancellationToken);
-        if (changed == 0)
+            INSERT INTO cart_items AS item (cart_id, product_id, quantity)
+            SELECT {cartId}, products.id, LEAST({quantity}, products.stock - products.reserved)
+            FROM products WHERE products.id = {productId} AND products.is_active AND products.stock > products.reserved
+            ON CONFLICT (cart_id, product_id) DO UPDATE
+                SET quantity = LEAST(item.quantity + {quantity}, (SELECT stock - reserved FROM products WHERE products.id = item.product_id))
+            WHERE item.quantity + {quantity} <= {CartRules.MaxQuantity}
+            RETURNING item.quantity AS "Value"
+            """).ToListAsync(cancellationToken);
+        if (inCartNow is not [var inCart] || inCart <= 0)
         {
             await transaction.RollbackAsync(cancellationToken);
-            return CartChange.QuantityOutOfRange;
+            return inCartNow.Count == 0 && before + quantity <= CartRules.MaxQuantity ? CartChange.ProductUnavailable : CartChange.QuantityOutOfRange;
         }
 
         await transaction.CommitAsync(cancellationToken);
         cookie.Write(cartId);
-        return CartChange.Done;
+        return inCart < before + quantity ? CartChange.CappedAtAvailable : CartChange.Done;
     }
 
     public async Task<CartChange> UpdateAsync(int productId, int quantity, CancellationToken cancellationToken = default)
@@ -117,10 +140,18 @@ public sealed class CartSession(AppDbContext db, CartCookie cookie, TimeProvider
             return CartChange.NotInCart;
         }
 
+        var available = await db.Products.Where(p => p.Id == productId).Select(p => p.Stock - p.Reserved).SingleOrDefaultAsync(cancellationToken);
+        var kept = Math.Min(quantity, Math.Max(available, CartRules.MinQuantity));
         var changed = await db.CartItems
             .Where(i => i.CartId == cartId && i.ProductId == productId)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Quantity, quantity), cancellationToken);
-        return changed == 0 ? CartChange.NotInCart : await TouchAsync(cartId.Value, cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Quantity, kept), cancellationToken);
+        if (changed == 0)
+        {
+            return CartChange.NotInCart;
+        }
+
+        await TouchAsync(cartId.Value, cancellationToken);
+        return kept < quantity ? CartChange.CappedAtAvailable : CartChange.Done;
     }
 
     public async Task<CartChange> RemoveAsync(int productId, CancellationToken cancellationToken = default)
@@ -138,7 +169,7 @@ public sealed class CartSession(AppDbContext db, CartCookie cookie, TimeProvider
     }
 
     private Task<bool> IsBuyableAsync(int productId, CancellationToken cancellationToken) =>
-        db.Products.AnyAsync(p => p.Id == productId && p.IsActive && p.Stock > 0, cancellationToken);
+        db.Products.AnyAsync(p => p.Id == productId && p.IsActive && p.Stock > p.Reserved, cancellationToken);
 
     private async Task<CartChange> TouchAsync(Guid cartId, CancellationToken cancellationToken)
     {

@@ -35,15 +35,15 @@ public class IndexModel(CartSession session) : PageModel
         if (ModelState.IsValid)
         {
             var result = await change();
-            if (result == CartChange.Done)
+            if (result is CartChange.Done or CartChange.CappedAtAvailable)
             {
-                TempData["Message"] = success;
+                TempData["Message"] = result == CartChange.Done ? success : await CappedMessageAsync(cancellationToken);
                 return new SeeOtherResult(Url.Page("/Cart/Index")!);
             }
 
             ModelState.AddModelError(string.Empty, result switch
             {
-                CartChange.ProductUnavailable => "That coffee is not available right now.",
+                CartChange.ProductUnavailable => "That coffee is sold out or not available right now.",
                 CartChange.QuantityOutOfRange => $"You can have between {CartRules.MinQuantity} and {CartRules.MaxQuantity} bags of one coffee in your cart.",
                 _ => "That coffee is not in your cart.",
             });
@@ -52,6 +52,12 @@ public class IndexModel(CartSession session) : PageModel
         Response.StatusCode = StatusCodes.Status400BadRequest;
         Cart = await session.LoadAsync(cancellationToken);
         return Page();
+    }
+
+    private async Task<string> CappedMessageAsync(CancellationToken cancellationToken)
+    {
+        var line = (await session.LoadAsync(cancellationToken)).Lines.FirstOrDefault(l => l.ProductId == Input.ProductId);
+        return line is null ? "That coffee is sold out." : $"Only {line.Available} {(line.Available == 1 ? "bag" : "bags")} of {line.Name} left: your cart has {line.Quantity}.";
     }
 
     public sealed class CartInput

@@ -42,6 +42,11 @@ public class IndexModel(CartSession cartSession, CheckoutPayment checkout, Payme
             return await InvalidAsync(submitted, cancellationToken);
         }
 
+        if (!Cart.CanBePaid)
+        {
+            return await InvalidAsync(submitted, cancellationToken);
+        }
+
         if (submitted.CartFingerprint != Cart.Fingerprint)
         {
             ModelState.AddModelError(string.Empty, "Your cart changed while you were checking out. Please check the new total and pay again.");
@@ -54,6 +59,10 @@ public class IndexModel(CartSession cartSession, CheckoutPayment checkout, Payme
         {
             case CheckoutOutcomeKind.Declined:
                 ModelState.AddModelError(string.Empty, DeclineMessages.For(outcome.DeclineCode));
+                return await InvalidAsync(submitted, cancellationToken);
+            case CheckoutOutcomeKind.SoldOut:
+                ModelState.AddModelError(string.Empty, "Sorry, another customer was quicker: there are not enough bags left for your cart. Nothing was charged.");
+                Cart = await cartSession.LoadAsync(cancellationToken);
                 return await InvalidAsync(submitted, cancellationToken);
             case CheckoutOutcomeKind.Stale:
                 ModelState.AddModelError(string.Empty, "This checkout form is out of date. Please check your order and pay again.");

@@ -55,6 +55,9 @@ public sealed class SimulatedPaymentGateway : IPaymentGateway
         Task.FromResult(_intents.Values.FirstOrDefault(i =>
             i.OrderIdMetadata == orderId.ToString(CultureInfo.InvariantCulture) && i.AttemptMetadata == attempt.ToString(CultureInfo.InvariantCulture)));
 
+    public async Task<CreationWindowSearch> FindInCreationWindowAsync(long orderId, int attempt, DateTimeOffset createdFrom, DateTimeOffset createdUntil, CancellationToken cancellationToken) =>
+        new(await FindByAttemptAsync(orderId, attempt, cancellationToken), Complete: true);
+
     public Task<GatewayResult> CancelAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken)
     {
         if (!_intents.TryGetValue(paymentIntentId, out var intent))

@@ -77,6 +77,43 @@ public sealed class StripePaymentGateway(IStripeClient client, ILogger<StripePay
         return match is null ? null : Map(match);
     }
 
+    /// <summary>More PaymentIntents than this in one window is not a window the shop can prove anything about.</summary>
+    private const int MaxWindowIntents = 10_000;
+
+    public async Task<CreationWindowSearch> FindInCreationWindowAsync(long orderId, int attempt, DateTimeOffset createdFrom, DateTimeOffset createdUntil, CancellationToken cancellationToken)
+    {
+        var order = orderId.ToString(CultureInfo.InvariantCulture);
+        var attemptText = attempt.ToString(CultureInfo.InvariantCulture);
+        var options = new PaymentIntentListOptions
+        {
+            Created = new DateRangeOptions { GreaterThanOrEqual = createdFrom.UtcDateTime, LessThanOrEqual = createdUntil.UtcDateTime },
+            Limit = 100,
+            Expand = ["data.latest_charge"],
+        };
+        var read = 0;
+        try
+        {
+            await foreach (var intent in _intents.ListAutoPagingAsync(options, cancellationToken: cancellationToken))
+            {
+                if (intent.Metadata?.GetValueOrDefault("order_id") == order && intent.Metadata.GetValueOrDefault("attempt") == attemptText)
+                {
+                    return new CreationWindowSearch(Map(intent), Complete: true);
+                }
+
+                if (++read >= MaxWindowIntents)
+                {
+                    return new CreationWindowSearch(null, Complete: false);
+                }
+            }
+        }
+        catch (Exception ex) when (IsUnknownOutcome(ex, cancellationToken))
+        {
+            throw new PaymentProviderException($"Stripe could not list PaymentIntents for order {orderId}", ex);
+        }
+
+        return new CreationWindowSearch(null, Complete: true);
+    }
+
     public async Task<GatewayResult> CancelAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken)
     {
         try

@@ -1,0 +1,207 @@
+using System.Security.Cryptography;
+using CoffeeShop.Web.Data;
+using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Shopping;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CoffeeShop.Web.Payments;
+
+/// <summary>What phase 1 of a checkout decided: an attempt to send to Stripe, or an answer without one.</summary>
+public abstract record BeganAttempt
+{
+    private BeganAttempt()
+    {
+    }
+
+    /// <summary>A Pending attempt is committed, its stock held: call Stripe with its key.</summary>
+    public sealed record Started(Order Order, PaymentRecord Record) : BeganAttempt;
+
+    /// <summary>No attempt begun; the checkout answers this outcome.</summary>
+    public sealed record Answered(CheckoutOutcome Outcome) : BeganAttempt;
+
+    /// <summary>The cart's live order still has an attempt waiting for the customer at Stripe; it must be canceled first.</summary>
+    public sealed record MustCancel(Order Order, PaymentRecord Waiting) : BeganAttempt;
+}
+
+/// <summary>
+/// Phase 1 of the checkout: the order, its Pending attempt and the stock it holds, committed before any
+/// call to Stripe. The database keeps the rules: one order awaiting payment per cart (a partial unique
+/// index), at most one attempt of an order holding stock (another), and never more held than on hand (a
+/// check constraint). So any number of forms of one cart, posted in any order or at once, begin at most
+/// one attempt while another is in flight.
+/// </summary>
+public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts, TimeProvider clock)
+{
+    public async Task<BeganAttempt> BeginAsync(CheckoutSubmission submission, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TryFirstAttemptAsync(submission, cancellationToken) ?? await BeginOnLiveOrderAsync(submission, cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.CheckViolation && ex.ConstraintName == "ck_products_reserved_within_stock")
+        {
+            return new BeganAttempt.Answered(new CheckoutOutcome(CheckoutOutcomeKind.SoldOut));
+        }
+    }
+
+    /// <summary>
+    /// The common case, a cart with no live order: the order, its lines, attempt 1 and the stock
+    /// reservation as one statement, which PostgreSQL commits or refuses as a whole (ADR 0009). Null when
+    /// the cart already has a live order or the checkout id an order (ON CONFLICT: a concurrent form waits
+    /// here for the other's commit). A reservation beyond what is on hand fails the check constraint.
+    /// </summary>
+    private async Task<BeganAttempt?> TryFirstAttemptAsync(CheckoutSubmission submission, CancellationToken cancellationToken)
+    {
+        var order = NewOrder(submission);
+        var draft = NewAttempt(order, 1, submission);
+        // Sorted by product, so two checkouts lock the same products in the same order.
+        var lines = order.Lines.OrderBy(l => l.ProductId).ToList();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var created = await db.PaymentRecords.FromSql($"""
+            WITH new_order AS (
+                INSERT INTO orders (public_id, checkout_id, cart_id, cart_fingerprint, email, status, total_minor, currency, created_at)
+                VALUES ({order.PublicId}, {order.CheckoutId}, {order.CartId}, {order.CartFingerprint}, {order.Email},
+                    {nameof(OrderStatus.AwaitingPayment)}, {order.TotalMinor}, {order.Currency}, {order.CreatedAt})
+                ON CONFLICT DO NOTHING
+                RETURNING id),
+            line AS (
+                SELECT * FROM unnest({lines.Select(l => l.ProductId).ToArray()}, {lines.Select(l => l.ProductName).ToArray()},
+                    {lines.Select(l => l.UnitPriceMinor).ToArray()}, {lines.Select(l => l.Quantity).ToArray()},
+                    {lines.Select(l => l.LineTotalMinor).ToArray()})
+                    AS line(product_id, product_name, unit_price_minor, quantity, line_total_minor)),
+            new_lines AS (
+                INSERT INTO order_lines (order_id, product_id, product_name, unit_price_minor, quantity, line_total_minor)
+                SELECT new_order.id, line.product_id, line.product_name, line.unit_price_minor, line.quantity, line.line_total_minor
+                FROM new_order, line),
+            held AS (
+                -- An inactive product counts as sold out: its reservation is made too large to pass the check.
+                UPDATE products SET reserved = products.reserved
+                    + CASE WHEN products.is_active THEN line.quantity ELSE products.stock + 1 END
+                FROM new_order, line
+                WHERE products.id = line.product_id)
+            INSERT INTO payment_records (order_id, attempt, status, amount_minor, currency, customer_email, items_summary,
+                refunded_minor, livemode, stock_reservation, reconcile_visits, created_at, updated_at)
+            SELECT new_order.id, {draft.Attempt}, {draft.Status.ToString()}, {draft.AmountMinor}, {draft.Currency}, {draft.CustomerEmail},
+                {draft.ItemsSummary}, 0, false, {draft.StockReservation.ToString()}, 0, {draft.CreatedAt}, {draft.UpdatedAt}
+            FROM new_order
+            RETURNING *
+            """).AsNoTracking().ToListAsync(cancellationToken);
+        if (created is not [var record])
+        {
+            return null;
+        }
+
+        order.Id = record.OrderId;
+        return new BeganAttempt.Started(order, record);
+    }
+
+    /// <summary>
+    /// The cart has a live order (another tab, a retry, a double submit): lock it and decide from its
+    /// latest attempt. An attempt in flight is never joined by a second; one waiting for the customer is
+    /// canceled first (by the caller); after a definitive failure a new attempt begins, on the same order
+    /// when the cart is unchanged, else on a new order that replaces it.
+    /// </summary>
+    private async Task<BeganAttempt> BeginOnLiveOrderAsync(CheckoutSubmission submission, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var cartId = submission.Cart.CartId!.Value;
+        var live = (await db.Orders
+            .FromSql($"SELECT * FROM orders WHERE cart_id = {cartId} AND status = {nameof(OrderStatus.AwaitingPayment)} FOR UPDATE")
+            .ToListAsync(cancellationToken)).SingleOrDefault();
+        var own = live?.CheckoutId == submission.CheckoutId
+            ? live
+            : await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.CheckoutId == submission.CheckoutId, cancellationToken);
+        if (own is not null && own.Id != live?.Id)
+        {
+            // This form's order is over: paid (a resubmit after success) or replaced by a newer one.
+            return new BeganAttempt.Answered(own.Status == OrderStatus.Paid
+                ? new CheckoutOutcome(CheckoutOutcomeKind.Paid, own.PublicId)
+                : new CheckoutOutcome(CheckoutOutcomeKind.Stale));
+        }
+
+        if (live is null)
+        {
+            // The live order that stopped the first statement was paid or replaced meanwhile.
+            return new BeganAttempt.Answered(new CheckoutOutcome(CheckoutOutcomeKind.Stale));
+        }
+
+        var latest = await db.PaymentRecords.LatestAttemptAsync(live.Id, cancellationToken);
+        if (latest is not null && (PaymentStatusRules.IsInFlight(latest.Status) || latest is { Status: PaymentStatus.NeedsAttention, AttentionResolvedAt: null }))
+        {
+            return new BeganAttempt.Answered(new CheckoutOutcome(CheckoutOutcomeKind.Confirming, live.PublicId));
+        }
+
+        if (latest is { Status: PaymentStatus.RequiresAction })
+        {
+            return new BeganAttempt.MustCancel(live, latest);
+        }
+
+        var order = live;
+        var attempt = (latest?.Attempt ?? 0) + 1;
+        if (live.CartFingerprint != submission.Cart.Fingerprint)
+        {
+            if (own is not null)
+            {
+                return new BeganAttempt.Answered(new CheckoutOutcome(CheckoutOutcomeKind.Stale));
+            }
+
+            // The cart changed since this order: its last attempt took no money and holds no stock, so it is over.
+            live.Status = OrderStatus.Abandoned;
+            await db.SaveChangesAsync(cancellationToken);
+            order = NewOrder(submission);
+            db.Orders.Add(order);
+            attempt = 1;
+        }
+
+        order.Email = submission.Email;
+        await db.SaveChangesAsync(cancellationToken);
+        var record = NewAttempt(order, attempt, submission);
+        db.PaymentRecords.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE products SET reserved = products.reserved
+                + CASE WHEN products.is_active THEN line.quantity ELSE products.stock + 1 END
+            FROM (SELECT product_id, sum(quantity)::int AS quantity FROM order_lines WHERE order_id = {order.Id} GROUP BY product_id) AS line
+            WHERE products.id = line.product_id
+            """, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new BeganAttempt.Started(order, record);
+    }
+
+    private PaymentRecord NewAttempt(Order order, int attempt, CheckoutSubmission submission) =>
+        PaymentRecord.BeginAttempt(order, attempt, submission.Email, ItemsSummary(submission.Cart), clock.GetUtcNow());
+
+    private Order NewOrder(CheckoutSubmission submission)
+    {
+        var cart = submission.Cart;
+        return new Order
+        {
+            PublicId = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(16)),
+            CheckoutId = submission.CheckoutId,
+            CartId = cart.CartId!.Value,
+            CartFingerprint = cart.Fingerprint,
+            Email = submission.Email,
+            Status = OrderStatus.AwaitingPayment,
+            TotalMinor = cart.Total.Minor,
+            Currency = cart.Currency,
+            CreatedAt = clock.GetUtcNow(),
+            Lines = cart.Lines.Select(l => new OrderLine
+            {
+                ProductId = l.ProductId,
+                ProductName = l.Name,
+                UnitPriceMinor = l.UnitPrice.Minor,
+                Quantity = l.Quantity,
+                LineTotalMinor = l.LineTotal.Minor,
+            }).ToList(),
+        };
+    }
+
+    private static string ItemsSummary(CartView cart)
+    {
+        var summary = string.Join(", ", cart.Lines.Select(l => $"{l.Quantity} × {l.Name}"));
+        return summary.Length <= 500 ? summary : summary[..497] + "...";
+    }
+}
