@@ -261,10 +261,10 @@ public class CheckoutTests(ShopFixture fixture) : ShopTest(fixture)
     }
 
     [Fact]
-    public async Task Post_Checkout_Stripe500ThenSuccess_RetriesWithTheSameIdempotencyKey()
+    public async Task Post_Checkout_OutageInFrontOfStripeThenSuccess_RetriesWithTheSameIdempotencyKey()
     {
         var shopper = await ShopperWithCartAsync();
-        Stripe.FailNext(1, 500);
+        Stripe.FailBeforeApiNext(1, 503);
 
         var response = await shopper.PayAsync(Success);
 
@@ -275,6 +275,37 @@ public class CheckoutTests(ShopFixture fixture) : ShopTest(fixture)
         Assert.Equal(2, creates.Count);
         Assert.All(creates, c => Assert.Equal(record.IdempotencyKey, c.Headers["idempotency-key"]));
         Assert.Single(Stripe.PaymentIntents);
+    }
+
+    [Fact]
+    public async Task Post_Checkout_FirstAnswerWasASaved500_KeepsPendingSaysConfirmingAndResubmitStartsNoNewPaymentIntent()
+    {
+        var shopper = await ShopperWithCartAsync();
+        var page = await shopper.CheckoutPageAsync();
+        Stripe.FailNext(1, 500);
+
+        var response = await shopper.PayAsync(Success, checkoutPage: page);
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        var record = Assert.Single(await RecordsAsync());
+        Assert.Equal(PaymentStatus.Pending, record.Status);
+        Assert.Null(record.PaymentIntentId);
+        Assert.Equal(OrderStatus.AwaitingPayment, record.Order!.Status);
+        Assert.Equal($"/Orders/{record.Order.PublicId}", response.Headers.Location!.OriginalString);
+        Assert.Equal("confirming", (await shopper.FollowAsync(response)).QuerySelector("#payment-state")!.GetAttribute("data-status"));
+        // The 500 is saved under the key with Stripe-Should-Retry: false, so Stripe.net does not retry into the replay.
+        var create = Assert.Single(PaymentIntentCreates());
+        Assert.Equal((500, record.IdempotencyKey), (create.ResponseStatus, create.IdempotencyKey));
+        Assert.Empty(Stripe.PaymentIntents);
+        Assert.Equal(2, await CartItemCountAsync());
+
+        var resubmitted = await shopper.PayAsync(Success, checkoutPage: page);
+
+        Assert.Equal(HttpStatusCode.SeeOther, resubmitted.StatusCode);
+        Assert.Equal($"/Orders/{record.Order.PublicId}", resubmitted.Headers.Location!.OriginalString);
+        Assert.Single(PaymentIntentCreates());
+        Assert.Single(await RecordsAsync());
+        Assert.Empty(Stripe.PaymentIntents);
     }
 
     [Fact]

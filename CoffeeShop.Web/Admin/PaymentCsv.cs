@@ -43,8 +43,8 @@ public static class PaymentCsv
             csv.WriteField(Order.FormatReference(row.OrderId));
             csv.WriteField(row.CustomerEmail);
             csv.WriteField(row.ItemsSummary);
-            csv.WriteField(Major(new Money(row.AmountMinor, row.Currency)));
-            csv.WriteField(Major(new Money(row.RefundedMinor, row.Currency)));
+            csv.WriteField(new Money(row.AmountMinor, row.Currency).ToMajorString());
+            csv.WriteField(new Money(row.RefundedMinor, row.Currency).ToMajorString());
             csv.WriteField(row.Currency);
             csv.WriteField(row.Status.ToString());
             csv.WriteField(row.CardBrand);
@@ -58,7 +58,4 @@ public static class PaymentCsv
 
         await csv.FlushAsync(cancellationToken);
     }
-
-    private static string Major(Money money) =>
-        money.Major.ToString(money.Exponent == 0 ? "0" : "0.00", CultureInfo.InvariantCulture);
 }

@@ -3,8 +3,9 @@ using System.Globalization;
 namespace CoffeeShop.Web.Domain;
 
 /// <summary>
-/// An amount in integer minor units (cents) with its ISO 4217 currency code. Money never passes
-/// through floating point: prices, totals and Stripe amounts are all <see cref="long"/> minor units.
+/// An amount in integer minor units, as Stripe's API counts them for the currency (see
+/// <see cref="Currencies"/>), with its upper-case ISO 4217 code. Money never passes through floating
+/// point: prices, totals and Stripe amounts are all <see cref="long"/> minor units.
 /// </summary>
 public readonly record struct Money(long Minor, string Currency)
 {
@@ -14,9 +15,6 @@ public readonly record struct Money(long Minor, string Currency)
         ["USD"] = "$",
         ["GBP"] = "£",
     };
-
-    // Currencies that Stripe treats as zero-decimal; the shop only sells in a few, but formatting must not lie.
-    private static readonly HashSet<string> ZeroDecimal = new(StringComparer.Ordinal) { "JPY", "KRW", "VND", "CLP" };
 
     public static Money Zero(string currency) => new(0, currency);
 
@@ -32,19 +30,31 @@ public readonly record struct Money(long Minor, string Currency)
         return this with { Minor = checked(Minor + other.Minor) };
     }
 
-    public int Exponent => ZeroDecimal.Contains(Currency) ? 0 : 2;
+    /// <summary>The currency's exponent from Stripe's table; a currency outside it throws rather than guess.</summary>
+    public int Exponent => Units.Exponent;
 
     /// <summary>The amount as a decimal in major units, for display and exports only.</summary>
-    public decimal Major => Exponent == 0 ? Minor : Minor / 100m;
+    public decimal Major => (decimal)Minor / Units.MinorPerMajor;
+
+    /// <summary>Whether Stripe accepts this amount in its currency (ISK in whole krónur, three-decimal currencies ending in 0).</summary>
+    public bool IsChargeable => Units.IsChargeable(Minor);
+
+    private CurrencyUnits Units => Currencies.Get(Currency);
 
     /// <summary>
     /// Reads an amount typed in major units ("12.5", "12.50") exactly, digit by digit: no floating
-    /// point and no decimal-times-100 casts. More decimals than the currency has is refused.
+    /// point and no decimal-times-100 casts. More decimals than the currency has, an unknown currency
+    /// or an amount Stripe would not accept in the currency (ISK 12.50) is refused.
     /// </summary>
     public static bool TryParseMajor(string? text, string currency, out Money money)
     {
         money = Zero(currency);
-        var exponent = ZeroDecimal.Contains(currency) ? 0 : 2;
+        if (Currencies.Find(currency) is not { } units)
+        {
+            return false;
+        }
+
+        var exponent = units.Exponent;
         var parts = (text ?? "").Trim().Split('.');
         if (parts.Length > 2 || parts[0].Length is 0 or > 9 || !parts[0].All(char.IsAsciiDigit)
             || (parts.Length == 2 && (parts[1].Length == 0 || parts[1].Length > exponent || !parts[1].All(char.IsAsciiDigit))))
@@ -59,13 +69,23 @@ public readonly record struct Money(long Minor, string Currency)
             minor = (minor * 10) + digit;
         }
 
+        if (!units.IsChargeable(minor))
+        {
+            return false;
+        }
+
         money = new Money(minor, currency);
         return true;
     }
 
+    /// <summary>The amount in major units, invariant and without grouping ("1234.50"), for forms and exports.</summary>
+    public string ToMajorString() => Major.ToString("F" + Decimals, CultureInfo.InvariantCulture);
+
     public override string ToString()
     {
-        var number = Major.ToString(Exponent == 0 ? "N0" : "N2", CultureInfo.InvariantCulture);
+        var number = Major.ToString("N" + Decimals, CultureInfo.InvariantCulture);
         return Symbols.TryGetValue(Currency, out var symbol) ? symbol + number : $"{number} {Currency}";
     }
+
+    private string Decimals => Units.DisplayDecimals(Minor).ToString(CultureInfo.InvariantCulture);
 }

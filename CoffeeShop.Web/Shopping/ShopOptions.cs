@@ -20,5 +20,8 @@ public sealed class ShopOptions
 
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
+    /// <summary>Whether Stripe takes the currency, so its minor unit (exponent) is known; see <see cref="Domain.Currencies"/>.</summary>
+    internal static bool HasStripeCurrency(ShopOptions options) => Domain.Currencies.IsSupported(options.Currency);
+
     internal static bool HasKnownZone(ShopOptions options) => TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone, out _);
 }

@@ -10,6 +10,7 @@ public static class ShoppingRegistration
         services.AddOptions<ShopOptions>()
             .BindConfiguration(ShopOptions.Section)
             .ValidateDataAnnotations()
+            .Validate(ShopOptions.HasStripeCurrency, "The setting Shop:Currency must be a currency Stripe supports, such as EUR, USD or JPY; the shop needs its minor unit to show and charge the same amount. Set it in appsettings.json or the environment variable Shop__Currency.")
             .Validate(ShopOptions.HasKnownZone, "The setting Shop:TimeZone must be an IANA time zone such as Europe/Berlin. Set it in appsettings.json or the environment variable Shop__TimeZone.")
             .ValidateOnStart();
         services.AddHttpContextAccessor();

@@ -48,8 +48,9 @@ internal sealed record ApiRequest(
 
 /// <summary>
 /// An API answer. <see cref="Replayable"/> says whether Stripe would save it under the request's
-/// idempotency key: results of an endpoint that ran (successes and card errors) are saved;
-/// requests rejected before anything ran (validation, auth, conflicts, 5xx) are not, so a retry runs afresh.
+/// idempotency key: results of an endpoint that started (successes, card errors and its 5xx) are
+/// saved; requests rejected before anything ran (validation, auth, conflicts, errors in front of the
+/// API) are not, so a retry runs afresh.
 /// </summary>
 internal sealed record ApiResult(int Status, string Json, bool Replayable, string RequestId)
 {

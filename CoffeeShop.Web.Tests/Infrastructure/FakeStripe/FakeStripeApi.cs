@@ -16,7 +16,7 @@ namespace CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
 /// form encoding, headers, retries, idempotency keys, JSON deserialization and error mapping.
 /// It answers like Stripe for PaymentIntents (create/confirm with test confirmation tokens,
 /// retrieve, cancel, search), refunds and charges, serves a stand-in 3-D Secure page, and lets
-/// tests inject outages, hangs and latency. Confirmation tokens: see <see cref="ConfirmationTokens"/>.
+/// tests inject failures inside the API (saved and replayed under the key), outages in front of it, hangs and latency. Confirmation tokens: see <see cref="ConfirmationTokens"/>.
 /// </summary>
 public sealed class FakeStripeApi : IAsyncDisposable
 {
@@ -90,19 +90,34 @@ public sealed class FakeStripeApi : IAsyncDisposable
     }
 
     /// <summary>
-    /// The next <paramref name="count"/> API requests answer a Stripe error with <paramref name="statusCode"/>
-    /// (<c>api_error</c>, plus <c>Stripe-Should-Retry: true</c> for 5xx; 429 is Stripe's rate limit).
-    /// They are taken before idempotency and never saved under a key, so a retry runs afresh.
+    /// The next <paramref name="count"/> API requests that reach an endpoint fail inside it with
+    /// <paramref name="statusCode"/> (<c>api_error</c>; 429 is Stripe's rate limit), as Stripe's own 500s
+    /// do: the endpoint started, so a 5xx is saved under the idempotency key with
+    /// <c>Stripe-Should-Retry: false</c>, and every later request with that key and the same parameters
+    /// gets the same answer with <c>Idempotent-Replayed: true</c>: nothing runs again. A 4xx is not saved.
+    /// For a failure that a retry under the same key gets past, use <see cref="FailBeforeApiNext"/>.
     /// </summary>
     public void FailNext(int count, int statusCode = 500)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 400);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 599);
-        _faults.Add(count, new Fault(Hangs: false, statusCode));
+        _faults.Add(count, new Fault(Hangs: false, statusCode, FaultStage.InEndpoint));
+    }
+
+    /// <summary>
+    /// The next <paramref name="count"/> API requests fail in front of Stripe's API (a load balancer or
+    /// network error answering <paramref name="statusCode"/>): nothing ran and nothing is saved under
+    /// the key, so Stripe.net retries a 5xx with the same key and the retry runs afresh.
+    /// </summary>
+    public void FailBeforeApiNext(int count, int statusCode = 503)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 400);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 599);
+        _faults.Add(count, new Fault(Hangs: false, statusCode, FaultStage.BeforeApi));
     }
 
     /// <summary>The next <paramref name="count"/> API requests never answer (until the client gives up; at most 5 minutes).</summary>
-    public void HangNext(int count) => _faults.Add(count, new Fault(Hangs: true, 0));
+    public void HangNext(int count) => _faults.Add(count, new Fault(Hangs: true, 0, FaultStage.BeforeApi));
 
     public FakePaymentIntent? FindPaymentIntent(string id) => _ledger.FindIntent(id);
 

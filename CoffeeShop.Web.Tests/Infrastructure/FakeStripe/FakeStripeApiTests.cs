@@ -151,18 +151,74 @@ public sealed class FakeStripeApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Create_AfterA500_StripeNetRetriesUnderTheSameKeyAndChargesOnce()
+    public async Task Create_AfterA503InFrontOfTheApi_StripeNetRetriesUnderTheSameKeyAndChargesOnce()
     {
-        _fake.FailNext(1, 500);
+        _fake.FailBeforeApiNext(1, 503);
 
         var intent = await new PaymentIntentService(_client).CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa));
 
         Assert.Equal("succeeded", intent.Status);
         Assert.Single(_fake.PaymentIntents);
         var requests = _fake.Requests;
-        Assert.Equal([500, 200], requests.Select(r => r.ResponseStatus));
+        Assert.Equal([503, 200], requests.Select(r => r.ResponseStatus));
         Assert.Single(requests.Select(r => r.IdempotencyKey).Distinct());
         Assert.NotNull(requests[0].IdempotencyKey);
+    }
+
+    [Fact]
+    public async Task Create_500InsideTheEndpoint_IsSavedAndReplayedUnderTheSameKey()
+    {
+        _fake.FailNext(1, 500);
+        var service = new PaymentIntentService(_client);
+        var options = new RequestOptions { IdempotencyKey = "order-12-attempt-1" };
+
+        var first = await Assert.ThrowsAsync<StripeException>(() => service.CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa), options));
+        var requestsAfterFirst = _fake.Requests.Count;
+        var replayed = await Assert.ThrowsAsync<StripeException>(() => service.CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa), options));
+
+        // Stripe says Stripe-Should-Retry: false on the saved 500, and Stripe.net defers to it: no retries.
+        Assert.Equal(1, requestsAfterFirst);
+        Assert.Equal("false", first.StripeResponse.Headers.GetValues("Stripe-Should-Retry").Single());
+        Assert.False(first.StripeResponse.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal((HttpStatusCode.InternalServerError, "api_error"), (replayed.HttpStatusCode, replayed.StripeError.Type));
+        Assert.Equal("true", replayed.StripeResponse.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(first.StripeResponse.RequestId, replayed.StripeResponse.Headers.GetValues("Original-Request").Single());
+        Assert.Equal(first.StripeResponse.Content, replayed.StripeResponse.Content);
+        Assert.Equal([500, 500], _fake.Requests.Select(r => r.ResponseStatus));
+        Assert.Empty(_fake.PaymentIntents);
+    }
+
+    [Fact]
+    public async Task Create_500InsideTheEndpoint_OtherParametersUnderTheKeyAreAnIdempotencyErrorAndANewKeyRunsAfresh()
+    {
+        _fake.FailNext(1, 500);
+        var service = new PaymentIntentService(_client);
+        var options = new RequestOptions { IdempotencyKey = "order-12-attempt-1" };
+        await Assert.ThrowsAsync<StripeException>(() => service.CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa), options));
+
+        var otherAmount = await Assert.ThrowsAsync<StripeException>(() => service.CreateAsync(CreateOptions(9999, "12", ConfirmationTokens.Visa), options));
+        var newKey = await service.CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa), new RequestOptions { IdempotencyKey = "order-12-attempt-2" });
+
+        Assert.Equal((HttpStatusCode.BadRequest, "idempotency_error"), (otherAmount.HttpStatusCode, otherAmount.StripeError.Type));
+        Assert.Equal("succeeded", newKey.Status);
+        Assert.Single(_fake.PaymentIntents);
+    }
+
+    [Fact]
+    public async Task FailNext_IsTakenByTheNextRequestThatRunsAnEndpoint_NotByAReplay()
+    {
+        var service = new PaymentIntentService(_client);
+        var options = new RequestOptions { IdempotencyKey = "order-12-attempt-1" };
+        await service.CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa), options);
+        _fake.FailNext(1, 500);
+
+        var replay = await service.CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa), options);
+        var failed = await Assert.ThrowsAsync<StripeException>(() => service.GetAsync(replay.Id));
+        var again = await service.GetAsync(replay.Id);
+
+        Assert.Equal("true", replay.StripeResponse.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.HttpStatusCode);
+        Assert.Equal("succeeded", again.Status);
     }
 
     [Fact]

@@ -1,11 +1,22 @@
 namespace CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
 
-/// <summary>One planned misbehaviour: hang (no answer at all) or answer an error status.</summary>
-internal readonly record struct Fault(bool Hangs, int Status);
+/// <summary>Where a planned failure happens, which decides whether Stripe saves it under the idempotency key.</summary>
+internal enum FaultStage
+{
+    /// <summary>In front of Stripe's API (network, load balancer): nothing ran and nothing is saved.</summary>
+    BeforeApi,
+
+    /// <summary>Inside the endpoint, after the key was claimed: a 5xx is saved and replayed, as Stripe does.</summary>
+    InEndpoint,
+}
+
+/// <summary>One planned misbehaviour: hang (no answer at all) or answer an error status, at a stage.</summary>
+internal readonly record struct Fault(bool Hangs, int Status, FaultStage Stage = FaultStage.BeforeApi);
 
 /// <summary>
 /// The test's knobs for a bad day at Stripe: faults taken by the next API requests in arrival
-/// order (before idempotency, as an outage in front of Stripe's servers would be), and latency.
+/// order, each at its stage (a request that never reaches the stage of the next fault, such as a
+/// replay, leaves it for the next request), and latency.
 /// </summary>
 internal sealed class FaultPlan
 {
@@ -35,11 +46,11 @@ internal sealed class FaultPlan
         }
     }
 
-    public Fault? TakeNext()
+    public Fault? TakeNext(FaultStage stage)
     {
         lock (_gate)
         {
-            return _faults.TryDequeue(out var fault) ? fault : null;
+            return _faults.TryPeek(out var fault) && fault.Stage == stage ? _faults.Dequeue() : null;
         }
     }
 

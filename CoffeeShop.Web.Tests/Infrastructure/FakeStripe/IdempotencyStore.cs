@@ -20,9 +20,10 @@ internal readonly record struct IdempotencyClaim(IdempotencyDecision Decision, A
 /// <summary>
 /// Stripe's idempotency (API reference, "Idempotent requests"): the first result of a key is
 /// saved with the request's parameters and replayed for the same parameters; other parameters are
-/// an error; a key in use is a conflict. Only results of an endpoint that ran are saved: a
-/// validation error, a 409 or a 5xx leaves the key free, so a retry runs afresh. Keys never expire
-/// here (Stripe keeps them at least 24 hours, longer than any test).
+/// an error; a key in use is a conflict. Results are saved once the endpoint started, 500s included
+/// (Stripe: "Subsequent requests with the same key return the same result, including 500 errors");
+/// a validation error, a 409 or an error in front of the API leaves the key free, so a retry runs
+/// afresh. Keys never expire here (Stripe keeps them at least 24 hours, longer than any test).
 /// </summary>
 internal sealed class IdempotencyStore
 {

@@ -6,9 +6,10 @@ using Stripe;
 namespace CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
 
 /// <summary>
-/// What happens to every request, in Stripe's order: record it; planned faults (they stand in
-/// front of Stripe, so they come before idempotency); API key; idempotency (replay, conflict,
-/// in-flight); latency while the key is held; the endpoint; the answer with a <c>Request-Id</c>.
+/// What happens to every request, in Stripe's order: record it; planned faults in front of the API
+/// (hangs, <see cref="FakeStripeApi.FailBeforeApiNext"/>); API key; idempotency (replay, conflict,
+/// in-flight); latency while the key is held; the endpoint, or a planned failure inside it
+/// (<see cref="FakeStripeApi.FailNext"/>, saved under the key like any result); the answer with a <c>Request-Id</c>.
 /// </summary>
 internal sealed class RequestPipeline(
     FakeStripeRoutes routes,
@@ -69,7 +70,7 @@ internal sealed class RequestPipeline(
 
     private async Task<int> HandleApiAsync(HttpContext context, ApiRequest request, IReadOnlyDictionary<string, string> headers)
     {
-        switch (faults.TakeNext())
+        switch (faults.TakeNext(FaultStage.BeforeApi))
         {
             case { Hangs: true }:
                 await HangAsync(context);
@@ -127,6 +128,11 @@ internal sealed class RequestPipeline(
 
     private ApiResult Execute(ApiRequest request)
     {
+        if (faults.TakeNext(FaultStage.InEndpoint) is { } fault)
+        {
+            return StripeErrors.EndpointFailed(request.RequestId, fault.Status);
+        }
+
         try
         {
             return routes.Dispatch(request);

@@ -35,17 +35,28 @@ internal static class StripeErrors
             paymentMethod: paymentMethod is null ? null : StripeJson.PaymentMethod(paymentMethod))), Replayable: true, requestId);
     }
 
-    /// <summary>What <see cref="FakeStripeApi.FailNext"/> answers: Stripe's outage answer, which Stripe.net retries when told to.</summary>
-    public static ApiResult Outage(string requestId, int status)
-    {
-        var body = status == 429
-            ? Body(requestId, "invalid_request_error", "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.", "rate_limit")
-            : Body(requestId, "api_error", "An unknown error occurred while processing your request. Please try again later.");
-        return new ApiResult(status, body, Replayable: false, requestId)
+    /// <summary>
+    /// What <see cref="FakeStripeApi.FailBeforeApiNext"/> answers: an error from in front of the API.
+    /// Not saved under the key and without <c>Stripe-Should-Retry</c>, so Stripe.net retries a 5xx
+    /// (its rule for any status of 500 or more) and the retry runs afresh.
+    /// </summary>
+    public static ApiResult Outage(string requestId, int status) =>
+        new(status, ErrorBody(requestId, status), Replayable: false, requestId);
+
+    /// <summary>
+    /// What <see cref="FakeStripeApi.FailNext"/> answers: the endpoint started and failed. Stripe saves
+    /// a 5xx under the idempotency key and replays it, and says <c>Stripe-Should-Retry: false</c>
+    /// because a retry would only meet the replay (Stripe.net's <c>ShouldRetry</c> defers to that header).
+    /// </summary>
+    public static ApiResult EndpointFailed(string requestId, int status) =>
+        new(status, ErrorBody(requestId, status), Replayable: status >= 500, requestId)
         {
-            Headers = status >= 500 ? new Dictionary<string, string> { ["Stripe-Should-Retry"] = "true" } : new Dictionary<string, string>(),
+            Headers = status >= 500 ? new Dictionary<string, string> { ["Stripe-Should-Retry"] = "false" } : new Dictionary<string, string>(),
         };
-    }
+
+    private static string ErrorBody(string requestId, int status) => status == 429
+        ? Body(requestId, "invalid_request_error", "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.", "rate_limit")
+        : Body(requestId, "api_error", "An unknown error occurred while processing your request. Please try again later.");
 
     public static ApiResult Unauthorized(string requestId, string? presentedKey)
     {

@@ -80,7 +80,9 @@ public sealed class CatalogSeed(AppDbContext db, IOptions<ShopOptions> shop)
         WeightGrams = grams,
         TastingNotes = notes,
         Description = description,
-        PriceMinor = priceMinor,
+        // The starting prices are written as minor units; a currency with coarser steps (ISK in whole
+        // krónur, three-decimal currencies in tens) gets the next amount Stripe accepts.
+        PriceMinor = Currencies.Get(currency).RoundUpToChargeable(priceMinor),
         Currency = currency,
         Stock = stock,
         IsActive = true,

@@ -98,7 +98,7 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
             .OrderBy(t => t.At).ToList();
         if (Refund.RequestId is null)
         {
-            Refund = new RefundInput { RequestId = Guid.NewGuid(), Amount = Payment.Refundable.Major.ToString(Payment.Refundable.Exponent == 0 ? "0" : "0.00", CultureInfo.InvariantCulture) };
+            Refund = new RefundInput { RequestId = Guid.NewGuid(), Amount = Payment.Refundable.ToMajorString() };
         }
 
         return true;
