@@ -1,5 +1,6 @@
 using System.Net;
 using CoffeeShop.Web.Tests.Infrastructure;
+using CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
 using Npgsql;
 
 namespace CoffeeShop.Web.Tests.Payments;
@@ -43,13 +44,7 @@ public class CheckoutDatabaseWorkTests(ShopFixture fixture) : ShopTest(fixture)
         Stripe.Latency = TimeSpan.FromSeconds(1);
 
         var paying = shopper.PayAsync("ctoken_pm_card_visa", checkoutPage: page);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!Stripe.Requests.Any(r => r.Path == "/v1/payment_intents") && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.Contains(Stripe.Requests, r => r.Path == "/v1/payment_intents");
+        await Stripe.WaitForRequestAsync(r => r.Path == "/v1/payment_intents");
         var inTransaction = await SessionsInTransactionAsync();
         await paying;
 

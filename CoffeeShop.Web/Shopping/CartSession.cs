@@ -168,6 +168,14 @@ public sealed class CartSession(AppDbContext db, CartCookie cookie, TimeProvider
         return changed == 0 ? CartChange.NotInCart : await TouchAsync(cartId.Value, cancellationToken);
     }
 
+    /// <summary>A coffee's name and how many bags of it are available now.</summary>
+    public async Task<(string Name, int Available)> AvailabilityAsync(int productId, CancellationToken cancellationToken = default)
+    {
+        var product = await db.Products.AsNoTracking().Where(p => p.Id == productId)
+            .Select(p => new { p.Name, Available = p.Stock - p.Reserved }).SingleAsync(cancellationToken);
+        return (product.Name, product.Available);
+    }
+
     private Task<bool> IsBuyableAsync(int productId, CancellationToken cancellationToken) =>
         db.Products.AnyAsync(p => p.Id == productId && p.IsActive && p.Stock > p.Reserved, cancellationToken);
 

@@ -56,8 +56,8 @@ public class IndexModel(CartSession session) : PageModel
 
     private async Task<string> CappedMessageAsync(CancellationToken cancellationToken)
     {
-        var line = (await session.LoadAsync(cancellationToken)).Lines.FirstOrDefault(l => l.ProductId == Input.ProductId);
-        return line is null ? "That coffee is sold out." : $"Only {line.Available} {(line.Available == 1 ? "bag" : "bags")} of {line.Name} left: your cart has {line.Quantity}.";
+        var (name, available) = await session.AvailabilityAsync(Input.ProductId!.Value, cancellationToken);
+        return $"Only {available} {(available == 1 ? "bag" : "bags")} of {name} left: your cart has {available}.";
     }
 
     public sealed class CartInput
