@@ -43,6 +43,23 @@ public class StartupTests
         Assert.Contains("Stripe:SecretKey and Stripe:PublishableKey are required outside Development", message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Start_WithAbandonTimeShorterThanOneStripeCallWithRetries_FailsNamingTheSetting()
+    {
+        // 80 s per call, three calls and two back-offs: over four minutes, longer than three.
+        using var factory = new ShopFactory(settings: new Dictionary<string, string?>
+        {
+            ["Stripe:TimeoutSeconds"] = "80",
+            ["Stripe:MaxNetworkRetries"] = "2",
+            ["Reconciliation:AbandonAfterMinutes"] = "3",
+        });
+
+        var message = Flatten(Assert.ThrowsAny<Exception>(() => factory.CreateBrowserClient()));
+
+        Assert.Contains("Reconciliation:AbandonAfterMinutes (3) must be longer than one Stripe call with all its retries (250 s", message, StringComparison.Ordinal);
+        Assert.Contains("Reconciliation__AbandonAfterMinutes", message, StringComparison.Ordinal);
+    }
+
     private static string Flatten(Exception error) =>
         error is AggregateException aggregate
             ? string.Join(" | ", aggregate.Flatten().InnerExceptions.Select(Flatten))

@@ -143,4 +143,110 @@ public class ReconcilerTests(ShopFixture fixture) : ShopTest(fixture)
         Assert.Equal(PaymentStatus.Failed, record.Status);
         Assert.Equal("no_payment_intent", record.FailureCode);
     }
+
+    [Fact]
+    public async Task Reconcile_FiveHundredRecordsThatNeverChange_DoNotStarveANewStuckRecord()
+    {
+        await SeedSlowPaymentsAsync(500);
+        for (var pass = 0; pass < 10; pass++)
+        {
+            await ReconcileAsync(Factory);
+        }
+
+        await using (var db = Db())
+        {
+            // Every slow record has been looked at once and waits for its next look, further out each time.
+            Assert.Equal(500, await db.PaymentRecords.CountAsync(p => p.ReconcileVisits == 1 && p.NextCheckAt > DateTimeOffset.UtcNow));
+        }
+
+        await using (var broken = BrokenAfterStripe())
+        {
+            await PayAsync(broken);
+        }
+
+        await using (var db = Db())
+        {
+            var then = DateTimeOffset.UtcNow.AddMinutes(-10);
+            await db.PaymentRecords.Where(p => p.Status == PaymentStatus.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.UpdatedAt, then).SetProperty(p => p.CreatedAt, then));
+        }
+
+        var changed = await ReconcileAsync(Factory) + await ReconcileAsync(Factory);
+
+        Assert.Equal(1, changed);
+        await using var after = Db();
+        Assert.Equal(PaymentStatus.Succeeded, (await after.PaymentRecords.SingleAsync(p => p.Status != PaymentStatus.Processing)).Status);
+        Assert.Equal(500, await after.PaymentRecords.CountAsync(p => p.Status == PaymentStatus.Processing));
+    }
+
+    [Fact]
+    public async Task Reconcile_3DSecureLeftOpenPastTheWindow_IsCanceledAtStripeAndItsBagsGoBack()
+    {
+        var shopper = new Shopper(Factory.CreateBrowserClient());
+        await shopper.AddToCartAsync("kiambu-aa", 2);
+        await shopper.PayAsync("ctoken_pm_card_authenticationRequired_redirect");
+        var record = Assert.Single(await RecordsAsync());
+        Assert.Equal(2, await ReservedAsync());
+        await AgeRecordsAsync(TimeSpan.FromMinutes(30));
+
+        await ReconcileAsync(Factory);
+
+        Assert.Equal("requires_action", Stripe.FindPaymentIntent(record.PaymentIntentId!)!.Status);
+        Assert.Equal(2, await ReservedAsync());
+
+        await AgeRecordsAsync(TimeSpan.FromHours(2));
+        await using (var db = Db())
+        {
+            await db.PaymentRecords.ExecuteUpdateAsync(s => s.SetProperty(p => p.NextCheckAt, (DateTimeOffset?)null));
+        }
+
+        await ReconcileAsync(Factory);
+
+        Assert.Equal("canceled", Stripe.FindPaymentIntent(record.PaymentIntentId!)!.Status);
+        var canceled = Assert.Single(await RecordsAsync());
+        Assert.Equal(PaymentStatus.Canceled, canceled.Status);
+        Assert.Equal(StockReservation.Released, canceled.StockReservation);
+        Assert.Equal(0, await ReservedAsync());
+        Assert.Equal(OrderStatus.AwaitingPayment, canceled.Order!.Status);
+    }
+
+    private async Task<int> ReservedAsync()
+    {
+        await using var db = Db();
+        return await db.Products.Where(p => p.Slug == "kiambu-aa").Select(p => p.Reserved).SingleAsync();
+    }
+
+    /// <summary>Payments that stay "processing" at Stripe for days (bank debits): unsettled, and never changing.</summary>
+    private async Task SeedSlowPaymentsAsync(int count)
+    {
+        await using var db = Db();
+        var then = DateTimeOffset.UtcNow.AddDays(-1);
+        var orders = Enumerable.Range(0, count).Select(i => new Order
+        {
+            PublicId = $"slow-{i}",
+            CheckoutId = Guid.NewGuid(),
+            CartId = Guid.NewGuid(),
+            CartFingerprint = "slow",
+            Email = "slow@example.com",
+            Status = OrderStatus.AwaitingPayment,
+            TotalMinor = 1690,
+            Currency = "EUR",
+            CreatedAt = then,
+        }).ToList();
+        db.Orders.AddRange(orders);
+        await db.SaveChangesAsync();
+        foreach (var order in orders)
+        {
+            var intent = Stripe.CreatePaymentIntentDirectly(1690, "eur",
+                new Dictionary<string, string> { ["order_id"] = order.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["attempt"] = "1" },
+                status: "processing");
+            var record = PaymentRecord.BeginAttempt(order, 1, order.Email, "1 × Kiambu AA", then);
+            record.Status = PaymentStatus.Processing;
+            record.StockReservation = StockReservation.None;
+            record.PaymentIntentId = intent.Id;
+            db.PaymentRecords.Add(record);
+        }
+
+        await db.SaveChangesAsync();
+    }
 }
