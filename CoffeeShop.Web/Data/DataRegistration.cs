@@ -50,8 +50,8 @@ public static class DataRegistration
         {
             // Statements run often (the cart, the checkout's INSERT, the payment row lock) are prepared
             // on each connection once: PostgreSQL stops parsing and planning them on every checkout
-            // (about 2 ms of its CPU per checkout, docs/benchmarks.md P4). Npgsql re-prepares after a
-            // schema change; behind PgBouncer in transaction mode before 1.21, set Max Auto Prepare=0.
+            // (ADR 0009). Npgsql re-prepares after a schema change; behind PgBouncer in transaction mode
+            // before 1.21, set Max Auto Prepare=0.
             builder.MaxAutoPrepare = 20;
         }
 
