@@ -41,6 +41,7 @@ public static class PaymentsRegistration
         services.AddScoped<FinalizePayment>();
         services.AddScoped<CheckoutPayment>();
         services.AddScoped<RefundPayment>();
+        services.AddScoped<RefundSync>();
         services.AddScoped<StripeWebhookReceiver>();
 
         services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
