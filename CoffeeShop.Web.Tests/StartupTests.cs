@@ -17,6 +17,7 @@ public class StartupTests
     [InlineData("Stripe:PublishableKey", "pk_live_placeholder", "different modes")]
     [InlineData("Stripe:PublishableKey", "not-a-key", "Stripe:PublishableKey must start with")]
     [InlineData("Stripe:WebhookSecret", "", "Stripe:WebhookSecret is required outside Development")]
+    [InlineData("RateLimits:PaymentStatusChecksPerMinute", "0", "RateLimits:PaymentStatusChecksPerMinute must be between 1 and 100000")]
     public void Start_WithMissingOrMalformedSetting_FailsNamingTheKeyAndWhereToSetIt(string key, string value, string expected)
     {
         using var factory = new ShopFactory(settings: new Dictionary<string, string?> { [key] = value });

@@ -37,6 +37,20 @@ public class PaymentStatusRulesTests
     public void Snapshot_MapsStripeStatus(string stripeStatus, string? failureCode, PaymentStatus expected) =>
         Assert.Equal(expected, new PaymentIntentSnapshot("pi_1", stripeStatus, 100, "EUR", "1", "1", FailureCode: failureCode).Status);
 
+    [Theory]
+    [InlineData(PaymentStatus.Pending, false)]
+    [InlineData(PaymentStatus.RequiresAction, false)]
+    [InlineData(PaymentStatus.Processing, false)]
+    [InlineData(PaymentStatus.Succeeded, true)]
+    [InlineData(PaymentStatus.Failed, true)]
+    [InlineData(PaymentStatus.Canceled, true)]
+    [InlineData(PaymentStatus.PartiallyRefunded, true)]
+    [InlineData(PaymentStatus.Refunded, true)]
+    [InlineData(PaymentStatus.Disputed, true)]
+    [InlineData(PaymentStatus.NeedsAttention, true)]
+    public void IsSettled_EverythingTheReconcilerLeavesAlone(PaymentStatus status, bool settled) =>
+        Assert.Equal(settled, PaymentStatusRules.IsSettled(status));
+
     [Fact]
     public void DeclineMessages_NeverEchoUnknownCodes() =>
         Assert.Equal("Your card was declined. Please use a different card or contact your bank.", DeclineMessages.For("<script>"));

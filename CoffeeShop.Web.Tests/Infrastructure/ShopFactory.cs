@@ -72,6 +72,7 @@ public class ShopFactory(
             ["RateLimits:CheckoutPostsPerMinute"] = "100000",
             ["RateLimits:SignInPostsPerMinute"] = "100000",
             ["RateLimits:RefundPostsPerMinute"] = "100000",
+            ["RateLimits:PaymentStatusChecksPerMinute"] = "100000",
             // The two-factor tests turn it on; elsewhere admins sign in with a password only.
             ["Admin:RequireTwoFactor"] = "false",
         };

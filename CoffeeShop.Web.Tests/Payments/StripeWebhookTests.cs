@@ -289,6 +289,38 @@ public class StripeWebhookTests(ShopFixture fixture) : ShopTest(fixture)
     }
 
     [Fact]
+    public async Task Post_Webhook_RefundFailedThenLateRefundCreatedPending_StaysFailedAndRefundsNothing()
+    {
+        var (_, record) = await PayAsync();
+        var dashboard = new RefundService(new StripeClient(new StripeClientOptions
+        {
+            ApiKey = FakeStripeApi.SecretKey,
+            ApiBase = Stripe.BaseAddress.ToString().TrimEnd('/'),
+        }));
+        var refund = await dashboard.CreateAsync(new RefundCreateOptions { PaymentIntent = record.PaymentIntentId, Amount = 1000 });
+        var failed = With(Stripe.RefundJson(refund.Id), o =>
+        {
+            o["status"] = "failed";
+            o["failure_reason"] = "expired_or_canceled_card";
+        });
+        var pending = With(Stripe.RefundJson(refund.Id), o => o["status"] = "pending");
+
+        // Stripe sent refund.created first, but it arrives after refund.updated.
+        Assert.Equal(HttpStatusCode.OK, (await Stripe2Shop.DeliverAsync(Stripe.SignedEvent("refund.updated", failed))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Stripe2Shop.DeliverAsync(Stripe.SignedEvent("refund.created", pending))).StatusCode);
+
+        await using var db = Db();
+        var row = await db.Refunds.SingleAsync();
+        Assert.Equal("failed", row.Status);
+        Assert.Equal(refund.Id, row.StripeRefundId);
+        Assert.Equal("expired_or_canceled_card", row.FailureMessage);
+        var after = await RecordAsync();
+        Assert.Equal(0, after.RefundedMinor);
+        Assert.Equal(PaymentStatus.Succeeded, after.Status);
+        Assert.Contains(await TimelineAsync(), e => e.Note.Contains($"refund {refund.Id} pending; kept failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Post_Webhook_DisputeOpenedThenWon_MovesToDisputedAndBack()
     {
         var (_, record) = await PayAsync("ctoken_pm_card_createDispute");

@@ -622,7 +622,8 @@ yield return AdminGet("search with NUL", "/Admin/Payments?q=a%00b", Expect.BadRe
         yield return PublicGet("authenticate order SQL", "/Checkout/Authenticate?order=" + Escaped(Sql), payload: Sql);
         yield return PublicGet("authenticate order script tag", "/Checkout/Authenticate?order=" + Escaped(Script), payload: Script);
         yield return PublicGet("authenticate order NUL", "/Checkout/Authenticate?order=%00", Expect.BadRequest);
-        yield return PublicGet("authenticate for a paid order", "/Checkout/Authenticate?order={orderId}", area: CaseArea.Order);
+        // Nothing left to authenticate: the customer is sent to the order, from the database alone.
+        yield return PublicGet("authenticate for a paid order", "/Checkout/Authenticate?order={orderId}", Expect.RedirectToOrder, area: CaseArea.Order);
     }
 
     // ---- the Stripe webhook ---------------------------------------------------------------------

@@ -76,6 +76,49 @@ public class RateLimitTests(ShopFixture fixture) : ShopTest(fixture)
     }
 
     [Fact]
+    public async Task Get_Return_FourthInAMinuteFromOneClientOnAnyRoute_Is429AndOtherClientsAreNotAffected()
+    {
+        // Behind a load balancer: X-Forwarded-For tells clients apart (README).
+        await using var shop = new ShopFactory(Stripe, new Dictionary<string, string?>
+        {
+            ["FORWARDEDHEADERS_ENABLED"] = "true",
+            ["RateLimits:PaymentStatusChecksPerMinute"] = "3",
+        });
+        var shopper = new Shopper(shop.CreateBrowserClient());
+        await shopper.AddToCartAsync("kiambu-aa");
+        await shopper.PayAsync("ctoken_pm_card_visa");
+        string order;
+        await using (var db = Db())
+        {
+            order = db.Orders.Single().PublicId;
+        }
+
+        HttpClient From(string address)
+        {
+            var client = shop.CreateBrowserClient();
+            client.DefaultRequestHeaders.Add("X-Forwarded-For", address);
+            return client;
+        }
+
+        var one = From("203.0.113.7");
+        var answers = new List<HttpStatusCode>();
+        foreach (var path in new[] { "/Checkout/Return", "/Checkout/Return/", "/checkout/return" })
+        {
+            answers.Add((await one.GetAsync($"{path}?order={order}")).StatusCode);
+        }
+
+        var fourth = await one.GetAsync($"/CHECKOUT/RETURN?order={order}");
+        var authenticate = await one.GetAsync($"/Checkout/Authenticate?order={order}");
+        var other = await From("198.51.100.9").GetAsync($"/Checkout/Return?order={order}");
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.SeeOther, a));
+        AssertTooManyRequests(fourth);
+        AssertTooManyRequests(authenticate);
+        Assert.Equal(HttpStatusCode.SeeOther, other.StatusCode);
+        Assert.DoesNotContain(Stripe.Requests, r => r.Method == "GET");
+    }
+
+    [Fact]
     public async Task Post_Webhook_IsNeverRateLimited()
     {
         await using var shop = Limited();

@@ -52,4 +52,7 @@ public static class PaymentStatusRules
 
     /// <summary>Records the reconciler looks at when they stay like this too long.</summary>
     public static readonly PaymentStatus[] Unsettled = [PaymentStatus.Pending, PaymentStatus.Processing, PaymentStatus.RequiresAction];
+
+    /// <summary>The attempt's outcome is known to the shop: pages answer from the database without asking Stripe.</summary>
+    public static bool IsSettled(PaymentStatus status) => !Unsettled.Contains(status);
 }

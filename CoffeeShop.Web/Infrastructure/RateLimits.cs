@@ -19,13 +19,23 @@ public sealed class RateLimitOptions
 
     [Range(1, 100000)]
     public int RefundPostsPerMinute { get; set; } = 20;
+
+    /// <summary>GETs of the pages that look a payment up (return from the bank, 3-D Secure step), per client.</summary>
+    [Range(1, 100000, ErrorMessage = "The setting RateLimits:PaymentStatusChecksPerMinute must be between 1 and 100000 (environment variable RateLimits__PaymentStatusChecksPerMinute).")]
+    public int PaymentStatusChecksPerMinute { get; set; } = 30;
 }
 
 public static class RateLimits
 {
     /// <summary>
+    /// The policy of pages that may ask Stripe about a payment for anyone holding an order link, attached
+    /// to their page models with <c>[EnableRateLimiting]</c> so every route of the page counts.
+    /// </summary>
+    public const string PaymentStatusChecks = "payment-status-checks";
+
+    /// <summary>
     /// Per-client fixed windows on checkout POSTs (card testing), sign-in POSTs (password guessing) and
-    /// refund POSTs. Rejections are 429 with Retry-After. The Stripe webhook is never limited: Stripe's
+    /// refund POSTs, and the <see cref="PaymentStatusChecks"/> policy for the pages that carry it. Rejections are 429 with Retry-After. The Stripe webhook is never limited: Stripe's
     /// retries must always get through, and its signature already authenticates it.
     /// </summary>
     public static IServiceCollection AddShopRateLimits(this IServiceCollection services)
@@ -35,6 +45,14 @@ public static class RateLimits
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((options, limits) =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(PaymentStatusChecks, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limits.Value.PaymentStatusChecksPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 var (name, perMinute) = Classify(context.Request, limits.Value);

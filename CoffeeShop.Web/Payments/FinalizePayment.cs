@@ -223,6 +223,20 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
             db.Refunds.Add(row);
         }
 
+        else if (row.Status != refund.Status && !RefundStatusRules.CanMove(row.Status, refund.Status))
+        {
+            // A late or older report (refund.created after refund.updated): the row keeps what it knows.
+            row.StripeRefundId ??= refund.StripeRefundId;
+            db.PaymentTimeline.Add(new PaymentTimelineEntry
+            {
+                PaymentRecordId = record.Id,
+                At = now,
+                Source = Truncate($"refund {refund.StripeRefundId}", 64)!,
+                Note = Truncate($"Stripe reports refund {refund.StripeRefundId} {refund.Status}; kept {row.Status} (refund statuses only move forward)")!,
+            });
+            return;
+        }
+
         row.StripeRefundId = refund.StripeRefundId;
         row.AmountMinor = refund.Amount;
         row.Status = refund.Status;

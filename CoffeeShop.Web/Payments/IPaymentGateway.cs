@@ -29,6 +29,9 @@ public interface IPaymentGateway
 
     /// <summary>Refunds part or all of a PaymentIntent; the shop's refund id is the idempotency key.</summary>
     Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Every refund of a PaymentIntent as the provider knows it now (all pages). Throws <see cref="PaymentProviderException"/>.</summary>
+    Task<IReadOnlyList<RefundSnapshot>> ListRefundsAsync(string paymentIntentId, CancellationToken cancellationToken);
 }
 
 /// <summary>What a read of a creation window found: the attempt's PaymentIntent, or none after reading the whole window (<see cref="Complete"/>).</summary>

@@ -42,6 +42,7 @@ public static class PaymentsRegistration
         services.AddScoped<BeginPaymentAttempt>();
         services.AddScoped<CheckoutPayment>();
         services.AddScoped<RefundPayment>();
+        services.AddScoped<RefundSync>();
         services.AddScoped<StripeWebhookReceiver>();
 
         services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -21,9 +21,6 @@ public sealed record RefundOutcome(RefundOutcomeKind Kind, string Message);
 /// </summary>
 public sealed class RefundPayment(IDbContextFactory<AppDbContext> contexts, IPaymentGateway gateway, FinalizePayment finalize, TimeProvider clock)
 {
-    /// <summary>Refund rows that hold money back from being refunded again until Stripe answers.</summary>
-    private static readonly string[] Outstanding = ["requested", "pending", "succeeded"];
-
     public static readonly string[] Reasons = ["requested_by_customer", "duplicate", "fraudulent"];
 
     public async Task<RefundOutcome> RequestAsync(long paymentRecordId, Guid refundId, long amountMinor, string? reason, CancellationToken cancellationToken)
@@ -44,7 +41,7 @@ public sealed class RefundPayment(IDbContextFactory<AppDbContext> contexts, IPay
                 return new RefundOutcome(RefundOutcomeKind.Refused, "Only a paid payment can be refunded.");
             }
 
-            var held = await db.Refunds.Where(r => r.PaymentRecordId == record.Id && Outstanding.Contains(r.Status)).SumAsync(r => r.AmountMinor, cancellationToken);
+            var held = await db.Refunds.Where(r => r.PaymentRecordId == record.Id && RefundStatusRules.HoldingMoney.Contains(r.Status)).SumAsync(r => r.AmountMinor, cancellationToken);
             var refundable = record.AmountMinor - Math.Max(record.RefundedMinor, held);
             if (amountMinor <= 0 || amountMinor > refundable)
             {
@@ -59,7 +56,7 @@ public sealed class RefundPayment(IDbContextFactory<AppDbContext> contexts, IPay
                 AmountMinor = amountMinor,
                 Currency = record.Currency,
                 Reason = reason,
-                Status = "requested",
+                Status = RefundStatusRules.Requested,
                 Source = "admin",
                 CreatedAt = now,
                 UpdatedAt = now,
@@ -78,8 +75,9 @@ public sealed class RefundPayment(IDbContextFactory<AppDbContext> contexts, IPay
 
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            var status = result.OutcomeUnknown ? "requested" : "failed";
-            await db.Refunds.Where(r => r.Id == refundId).ExecuteUpdateAsync(s => s
+            var status = result.OutcomeUnknown ? RefundStatusRules.Requested : RefundStatusRules.Failed;
+            // Only a row still waiting: a webhook may have settled it while the call was under way.
+            await db.Refunds.Where(r => r.Id == refundId && r.Status == RefundStatusRules.Requested).ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Status, status)
                 .SetProperty(r => r.FailureMessage, result.Refused)
                 .SetProperty(r => r.UpdatedAt, clock.GetUtcNow()), cancellationToken);

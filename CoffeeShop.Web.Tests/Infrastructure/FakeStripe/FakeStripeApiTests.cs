@@ -297,6 +297,39 @@ public sealed class FakeStripeApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListRefunds_ByPaymentIntent_PagesNewestFirstWithStartingAfter()
+    {
+        var payments = new PaymentIntentService(_client);
+        var intent = await payments.CreateAsync(CreateOptions(1000, "12", ConfirmationTokens.Visa));
+        var other = await payments.CreateAsync(CreateOptions(1000, "13", ConfirmationTokens.Visa));
+        var refunds = new RefundService(_client);
+        var made = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            made.Add((await refunds.CreateAsync(new RefundCreateOptions { PaymentIntent = intent.Id, Amount = 100 })).Id);
+        }
+
+        await refunds.CreateAsync(new RefundCreateOptions { PaymentIntent = other.Id, Amount = 100 });
+
+        var first = await refunds.ListAsync(new RefundListOptions { PaymentIntent = intent.Id, Limit = 2 });
+        var second = await refunds.ListAsync(new RefundListOptions { PaymentIntent = intent.Id, Limit = 2, StartingAfter = first.Data[^1].Id });
+        var all = new List<string>();
+        await foreach (var refund in refunds.ListAutoPagingAsync(new RefundListOptions { PaymentIntent = intent.Id, Limit = 1 }))
+        {
+            all.Add(refund.Id);
+        }
+
+        Assert.Equal([made[2], made[1]], first.Data.Select(r => r.Id));
+        Assert.True(first.HasMore);
+        Assert.Equal([made[0]], second.Data.Select(r => r.Id));
+        Assert.False(second.HasMore);
+        Assert.Equal(Enumerable.Reverse(made), all);
+        Assert.Equal(4, (await refunds.ListAsync(new RefundListOptions { Limit = 100 })).Data.Count);
+        var unknown = await Assert.ThrowsAsync<StripeException>(() => refunds.ListAsync(new RefundListOptions { PaymentIntent = "pi_nobody" }));
+        Assert.Equal("resource_missing", unknown.StripeError.Code);
+    }
+
+    [Fact]
     public async Task Confirm_WithRedirectAuthentication_BankPageSendsTheCustomerBackSucceeded()
     {
         var options = CreateOptions(1450, "12", ConfirmationTokens.AuthenticationRequiredRedirect);

@@ -16,6 +16,7 @@ internal sealed class FakeStripeRoutes(FakeStripeLedger ledger)
             ("POST", ["v1", "payment_intents", var id, "confirm"]) => _paymentIntents.Confirm(request, id),
             ("POST", ["v1", "payment_intents", var id, "cancel"]) => _paymentIntents.Cancel(request, id),
             ("POST", ["v1", "refunds"]) => _refunds.Create(request),
+            ("GET", ["v1", "refunds"]) => _refunds.List(request),
             ("GET", ["v1", "refunds", var id]) => _refunds.Retrieve(request, id),
             ("GET", ["v1", "charges", var id]) => _charges.Retrieve(request, id),
             _ => StripeErrors.UnrecognizedUrl(request),

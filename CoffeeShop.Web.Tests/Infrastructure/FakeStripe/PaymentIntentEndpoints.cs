@@ -108,7 +108,7 @@ internal sealed class PaymentIntentEndpoints(FakeStripeLedger ledger)
         }
 
         var badExpand = RequestChecks.Expand(request, Expandable, out var expand, prefix: "data.");
-        var badLimit = Limit(request, out var limit);
+        var badLimit = RequestChecks.Limit(request, out var limit);
         var badPage = Page(request, out var offset);
         if ((badExpand ?? badLimit ?? badPage) is { } invalid)
         {
@@ -150,23 +150,6 @@ internal sealed class PaymentIntentEndpoints(FakeStripeLedger ledger)
 
         // Stripe stores and answers currencies in lower case.
         currency = currency.ToLowerInvariant();
-        return null;
-    }
-
-    private static ApiResult? Limit(ApiRequest request, out int limit)
-    {
-        limit = 10;
-        var text = request.Param("limit");
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100)
-        {
-            return StripeErrors.InvalidRequest(request.RequestId, 400, "This value must be between 1 and 100 (inclusive).", "parameter_invalid_integer", "limit");
-        }
-
         return null;
     }
 

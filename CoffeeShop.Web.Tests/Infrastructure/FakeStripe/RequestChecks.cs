@@ -55,6 +55,24 @@ internal static class RequestChecks
         return null;
     }
 
+    /// <summary>Reads <c>limit</c> of a list or search: 1 to 100, default 10.</summary>
+    public static ApiResult? Limit(ApiRequest request, out int limit)
+    {
+        limit = 10;
+        var text = request.Param("limit");
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100)
+        {
+            return StripeErrors.InvalidRequest(request.RequestId, 400, "This value must be between 1 and 100 (inclusive).", "parameter_invalid_integer", "limit");
+        }
+
+        return null;
+    }
+
     /// <summary>Checks an enum parameter; null when absent or allowed.</summary>
     public static ApiResult? OneOf(ApiRequest request, string param, IReadOnlyCollection<string> allowed)
     {

@@ -127,6 +127,77 @@ public class RefundsTests(ShopFixture fixture) : ShopTest(fixture)
         Assert.Equal(0, (await ReloadAsync(record.Id)).RefundedMinor);
     }
 
+    /// <summary>An admin on an instance that gives up on Stripe after one second, without retrying.</summary>
+    private ShopFactory Impatient() => new(Stripe, new Dictionary<string, string?>
+    {
+        ["Stripe:TimeoutSeconds"] = "1",
+        ["Stripe:MaxNetworkRetries"] = "0",
+    });
+
+    private async Task<Refund> RefundRowAsync()
+    {
+        await using var db = Db();
+        return await db.Refunds.SingleAsync();
+    }
+
+    [Fact]
+    public async Task Post_Resync_RefundWhoseAnswerWasLost_IsSettledFromStripesList()
+    {
+        var record = await PaidOrderAsync();
+        await using var impatient = Impatient();
+        var admin = await AdminSession.SignInAsync(impatient);
+        var page = await admin.GetDocumentAsync($"/Admin/Payments/{record.Id}");
+
+        // Stripe makes the refund but answers after the shop stopped waiting.
+        Stripe.Latency = TimeSpan.FromSeconds(2);
+        var refunded = await admin.SubmitAsync(page.Form("#refund-form"), new Dictionary<string, string?> { ["Refund.Amount"] = "10.50" });
+        Assert.Contains("Stripe did not answer", (await admin.FollowRedirectAsync(refunded)).QuerySelector(".notice")!.TextContent, StringComparison.Ordinal);
+        for (var waited = 0; Stripe.Refunds.Count == 0 && waited < 100; waited++)
+        {
+            await Task.Delay(50);
+        }
+
+        Stripe.Latency = TimeSpan.Zero;
+        Assert.Equal("requested", (await RefundRowAsync()).Status);
+        Assert.Equal(0, (await ReloadAsync(record.Id)).RefundedMinor);
+
+        var resync = await admin.SubmitAsync((await admin.GetDocumentAsync($"/Admin/Payments/{record.Id}")).Form("#resync-form"));
+
+        Assert.Equal(HttpStatusCode.SeeOther, resync.StatusCode);
+        var atStripe = Assert.Single(Stripe.Refunds);
+        var row = await RefundRowAsync();
+        Assert.Equal("succeeded", row.Status);
+        Assert.Equal(atStripe.Id, row.StripeRefundId);
+        Assert.Equal(row.Id.ToString(), atStripe.Metadata["refund_id"]);
+        Assert.Equal(1050, atStripe.Amount);
+        var after = await ReloadAsync(record.Id);
+        Assert.Equal(1050, after.RefundedMinor);
+        Assert.Equal(PaymentStatus.PartiallyRefunded, after.Status);
+        Assert.Contains(Stripe.Requests, r => r.Method == "GET" && r.Path == "/v1/refunds" && r.Query.Contains($"payment_intent={record.PaymentIntentId}", StringComparison.Ordinal));
+        var shown = await admin.GetDocumentAsync($"/Admin/Payments/{record.Id}");
+        Assert.Equal("23.30", shown.QuerySelector("#Refund_Amount")!.GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task Post_Resync_RequestedRefundStripeNeverReceived_StaysRequestedAndIsPointedOut()
+    {
+        var record = await PaidOrderAsync();
+        await using var impatient = Impatient();
+        var admin = await AdminSession.SignInAsync(impatient);
+        var page = await admin.GetDocumentAsync($"/Admin/Payments/{record.Id}");
+        Stripe.HangNext(1);
+        await admin.SubmitAsync(page.Form("#refund-form"), new Dictionary<string, string?> { ["Refund.Amount"] = "5.00" });
+
+        var resync = await admin.SubmitAsync((await admin.GetDocumentAsync($"/Admin/Payments/{record.Id}")).Form("#resync-form"));
+
+        Assert.Empty(Stripe.Refunds);
+        Assert.Equal("requested", (await RefundRowAsync()).Status);
+        Assert.Equal(PaymentStatus.Succeeded, (await ReloadAsync(record.Id)).Status);
+        var shown = await admin.FollowRedirectAsync(resync);
+        Assert.Contains("1 requested refund(s) not found at Stripe yet", shown.QuerySelector(".notice")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("requested", shown.QuerySelector("table.refunds tbody")!.TextContent, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Post_Resync_SettlesFromStripe()
     {

@@ -4,6 +4,7 @@ using CoffeeShop.Web.Infrastructure;
 using CoffeeShop.Web.Payments;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 
 namespace CoffeeShop.Web.Pages.Checkout;
@@ -11,7 +12,10 @@ namespace CoffeeShop.Web.Pages.Checkout;
 /// <summary>
 /// Where Stripe sends the customer after 3-D Secure. The query string is only a hint: the PaymentIntent
 /// is fetched from Stripe and must match the order (metadata, amount, currency) before anything is paid.
+/// Anyone holding an order link can load it, so a settled attempt is answered from the database (no
+/// Stripe call, no row lock) and each client is rate-limited.
 /// </summary>
+[EnableRateLimiting(RateLimits.PaymentStatusChecks)]
 public class ReturnModel(AppDbContext db, IPaymentGateway gateway, FinalizePayment finalize, ILogger<ReturnModel> logger) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(string? order, [FromQuery(Name = "payment_intent")] string? paymentIntent, CancellationToken cancellationToken)
@@ -32,6 +36,11 @@ public class ReturnModel(AppDbContext db, IPaymentGateway gateway, FinalizePayme
             return orderPage;
         }
 
+        if (PaymentStatusRules.IsSettled(record.Status))
+        {
+            return SettledPaymentRedirect.For(this, found.PublicId, record.Status, record.FailureCode);
+        }
+
         try
         {
             if (await gateway.RetrieveAsync(intentId, cancellationToken) is not { } intent)
@@ -40,11 +49,7 @@ public class ReturnModel(AppDbContext db, IPaymentGateway gateway, FinalizePayme
             }
 
             var settled = await finalize.ApplyAsync(record.Id, intent, "return", cancellationToken);
-            if (settled.Status is PaymentStatus.Failed or PaymentStatus.Canceled)
-            {
-                TempData["Message"] = DeclineMessages.For(intent.FailureCode ?? "canceled");
-                return new SeeOtherResult(Url.Page("/Checkout/Index")!);
-            }
+            return SettledPaymentRedirect.For(this, found.PublicId, settled.Status, intent.FailureCode);
         }
         catch (PaymentProviderException ex)
         {

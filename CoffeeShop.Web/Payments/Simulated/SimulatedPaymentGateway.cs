@@ -14,6 +14,8 @@ public sealed class SimulatedPaymentGateway : IPaymentGateway
 {
     private readonly ConcurrentDictionary<string, PaymentIntentSnapshot> _intents = new();
     private readonly ConcurrentDictionary<string, string> _byIdempotencyKey = new();
+    private readonly ConcurrentDictionary<Guid, (string PaymentIntentId, RefundSnapshot Refund)> _refunds = new();
+    private readonly Lock _refunding = new();
 
     public Task<GatewayResult> CreateAndConfirmAsync(PaymentRequest request, CancellationToken cancellationToken)
     {
@@ -75,21 +77,35 @@ public sealed class SimulatedPaymentGateway : IPaymentGateway
 
     public Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken)
     {
-        if (!_intents.TryGetValue(request.PaymentIntentId, out var intent) || intent.Status != PaymentStatus.Succeeded)
+        lock (_refunding)
         {
-            return Task.FromResult(RefundResult.Refusal("This PaymentIntent has no successful charge to refund."));
-        }
+            // The shop's refund id is the idempotency key, as with Stripe.
+            if (_refunds.TryGetValue(request.RefundId, out var made))
+            {
+                return Task.FromResult(RefundResult.Made(made.Refund));
+            }
 
-        var refunded = intent.AmountRefunded + request.Amount;
-        if (refunded > intent.Amount)
-        {
-            return Task.FromResult(RefundResult.Refusal("Refund amount is greater than the unrefunded amount on the charge."));
-        }
+            if (!_intents.TryGetValue(request.PaymentIntentId, out var intent) || intent.Status != PaymentStatus.Succeeded)
+            {
+                return Task.FromResult(RefundResult.Refusal("This PaymentIntent has no successful charge to refund."));
+            }
 
-        _intents[request.PaymentIntentId] = intent with { AmountRefunded = refunded };
-        return Task.FromResult(RefundResult.Made(new RefundSnapshot(
-            "re_sim_" + request.RefundId.ToString("N")[..24], request.Amount, intent.Currency, "succeeded", request.Reason, request.RefundId)));
+            var refunded = intent.AmountRefunded + request.Amount;
+            if (refunded > intent.Amount)
+            {
+                return Task.FromResult(RefundResult.Refusal("Refund amount is greater than the unrefunded amount on the charge."));
+            }
+
+            _intents[request.PaymentIntentId] = intent with { AmountRefunded = refunded };
+            var refund = new RefundSnapshot(
+                "re_sim_" + request.RefundId.ToString("N")[..24], request.Amount, intent.Currency, "succeeded", request.Reason, request.RefundId);
+            _refunds[request.RefundId] = (request.PaymentIntentId, refund);
+            return Task.FromResult(RefundResult.Made(refund));
+        }
     }
+
+    public Task<IReadOnlyList<RefundSnapshot>> ListRefundsAsync(string paymentIntentId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RefundSnapshot>>(_refunds.Values.Where(r => r.PaymentIntentId == paymentIntentId).Select(r => r.Refund).ToList());
 
     /// <summary>The simulated bank's answer on the 3-D Secure page.</summary>
     public PaymentIntentSnapshot? CompleteAuthentication(string paymentIntentId, bool approve)

@@ -162,6 +162,26 @@ public sealed class StripePaymentGateway(IStripeClient client, ILogger<StripePay
         }
     }
 
+    public async Task<IReadOnlyList<RefundSnapshot>> ListRefundsAsync(string paymentIntentId, CancellationToken cancellationToken)
+    {
+        var refunds = new List<RefundSnapshot>();
+        try
+        {
+            // Stripe.net follows has_more with starting_after, a page of up to 100 at a time.
+            var options = new RefundListOptions { PaymentIntent = paymentIntentId, Limit = 100 };
+            await foreach (var refund in new RefundService(client).ListAutoPagingAsync(options, cancellationToken: cancellationToken))
+            {
+                refunds.Add(StripeWebhookReceiver.Map(refund));
+            }
+        }
+        catch (Exception ex) when (IsUnknownOutcome(ex, cancellationToken))
+        {
+            throw new PaymentProviderException($"Stripe could not list the refunds of {paymentIntentId}", ex);
+        }
+
+        return refunds;
+    }
+
     private async Task<GatewayResult> CallAsync(Func<Task<PaymentIntent>> call, PaymentRequest request)
     {
         try

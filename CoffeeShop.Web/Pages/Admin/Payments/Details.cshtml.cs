@@ -14,7 +14,7 @@ namespace CoffeeShop.Web.Pages.Admin.Payments;
 
 public sealed record TimelineItem(DateTimeOffset At, string Source, string Text);
 
-public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler reconciler, IOptions<ShopOptions> shop) : PageModel
+public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler reconciler, RefundSync refundSync, IOptions<ShopOptions> shop) : PageModel
 {
     public PaymentRecord Payment { get; private set; } = null!;
     public Order Order { get; private set; } = null!;
@@ -62,8 +62,10 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
         try
         {
             var result = await reconciler.ReconcileOneAsync(id, cancellationToken);
-            TempData["Message"] = result is null ? "Stripe has no PaymentIntent for this payment yet."
-                : result.Changed ? $"Re-synced from Stripe: now {result.Status}." : $"Re-synced from Stripe: still {result.Status}.";
+            var refundsAtStripe = await refundSync.SyncAsync(id, cancellationToken);
+            TempData["Message"] = (result is null ? "Stripe has no PaymentIntent for this payment yet."
+                : result.Changed ? $"Re-synced from Stripe: now {result.Status}." : $"Re-synced from Stripe: still {result.Status}.")
+                + (refundsAtStripe.StillRequested > 0 ? $" {refundsAtStripe.StillRequested} requested refund(s) not found at Stripe yet." : "");
         }
         catch (PaymentProviderException)
         {
