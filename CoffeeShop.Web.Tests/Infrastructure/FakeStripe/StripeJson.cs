@@ -204,6 +204,15 @@ internal static class StripeJson
         };
     }
 
+    /// <summary>A page of a list endpoint (<c>GET /v1/payment_intents</c> …); the cursor is the ids in <c>data</c>.</summary>
+    public static JsonObject List(IEnumerable<JsonNode> data, string url, bool hasMore) => new()
+    {
+        ["object"] = "list",
+        ["data"] = new JsonArray(data.ToArray()),
+        ["has_more"] = hasMore,
+        ["url"] = url,
+    };
+
     public static JsonObject SearchResult(IEnumerable<JsonNode> data, string url, bool hasMore, string? nextPage) => new()
     {
         ["object"] = "search_result",
