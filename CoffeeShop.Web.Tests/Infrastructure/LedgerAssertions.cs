@@ -15,7 +15,7 @@ namespace CoffeeShop.Web.Tests.Infrastructure;
 /// </summary>
 public static class Ledger
 {
-    private static readonly string[] AttentionReasonsForTakenMoney = ["Duplicate payment", "Paid but out of stock"];
+    private static readonly string[] AttentionReasonsForTakenMoney = [AttentionReasons.DuplicatePayment, AttentionReasons.PaidButOutOfStock];
 
     /// <summary>Fails with every disagreement between the fixture's database, its fake Stripe and its stock baseline.</summary>
     public static async Task AssertAgreesAsync(ShopFixture fixture)
