@@ -20,6 +20,9 @@ public sealed class ShopFixture : IAsyncLifetime
 
     public ShopFactory Factory { get; private set; } = null!;
 
+    /// <summary>Each product's stock before the test's sales; back to the seed's figures on every reset.</summary>
+    public StockBaseline StockBaseline { get; } = new();
+
     public async Task InitializeAsync()
     {
         Stripe = await FakeStripeApi.StartAsync();
@@ -43,6 +46,7 @@ public sealed class ShopFixture : IAsyncLifetime
     public async Task ResetAsync()
     {
         Stripe.Reset();
+        StockBaseline.Reset();
         // First visits to the catalog and product pages are cached; a test that changes products must see the change.
         await ShopFactory.ClearPageCachesAsync();
         await using (var connection = new NpgsqlConnection(TestDatabase.ConnectionString))

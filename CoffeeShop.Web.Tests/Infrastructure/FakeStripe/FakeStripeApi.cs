@@ -15,7 +15,7 @@ namespace CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
 /// is pointed at it with <c>StripeClientOptions.ApiBase</c>, so the real Stripe.net code path runs:
 /// form encoding, headers, retries, idempotency keys, JSON deserialization and error mapping.
 /// It answers like Stripe for PaymentIntents (create/confirm with test confirmation tokens,
-/// retrieve, cancel, search), refunds and charges, serves a stand-in 3-D Secure page, and lets
+/// retrieve, cancel, list, search), refunds and charges, serves a stand-in 3-D Secure page, and lets
 /// tests inject failures inside the API (saved and replayed under the key), outages in front of it, hangs and latency. Confirmation tokens: see <see cref="ConfirmationTokens"/>.
 /// </summary>
 public sealed class FakeStripeApi : IAsyncDisposable
@@ -63,7 +63,22 @@ public sealed class FakeStripeApi : IAsyncDisposable
         set => _faults.Latency = value;
     }
 
-    /// <summary>PaymentIntents, newest first.</summary>
+    /// <summary>
+    /// How long a PaymentIntent stays out of search results after it is created or changed (default
+    /// zero). Stripe's search is eventually consistent, so code must not search for what it just
+    /// wrote; list and retrieve see every change at once, here as on Stripe.
+    /// </summary>
+    public TimeSpan SearchLag
+    {
+        get => _ledger.SearchLag;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            _ledger.SearchLag = value;
+        }
+    }
+
+    /// <summary>PaymentIntents, newest first (by creation time, then id, as Stripe lists them).</summary>
     public IReadOnlyCollection<FakePaymentIntent> PaymentIntents => _ledger.Intents;
 
     /// <summary>Refunds, oldest first.</summary>
@@ -128,14 +143,19 @@ public sealed class FakeStripeApi : IAsyncDisposable
     /// </summary>
     public void SetPaymentIntentStatus(string id, string status) => _ledger.SetStatus(id, status);
 
-    /// <summary>A PaymentIntent that exists on "Stripe" without the shop having seen the answer (it crashed first).</summary>
-    public FakePaymentIntent CreatePaymentIntentDirectly(long amount, string currency, IDictionary<string, string> metadata, string status = "succeeded")
+    /// <summary>
+    /// A PaymentIntent that exists on "Stripe" without the shop having seen the answer (it crashed first).
+    /// <paramref name="created"/> places it in time (default now): its <c>created</c>, its charge's, and
+    /// for <see cref="SearchLag"/> the moment it reached <paramref name="status"/>.
+    /// </summary>
+    public FakePaymentIntent CreatePaymentIntentDirectly(
+        long amount, string currency, IDictionary<string, string> metadata, string status = "succeeded", DateTimeOffset? created = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(amount, 1);
         ArgumentException.ThrowIfNullOrEmpty(currency);
         ArgumentNullException.ThrowIfNull(metadata);
         var draft = new PaymentIntentDraft(amount, currency.ToLowerInvariant(), new Dictionary<string, string>(metadata, StringComparer.Ordinal), AutomaticPaymentMethods: true);
-        return _ledger.CreateDirectly(draft, status);
+        return _ledger.CreateDirectly(draft, status, created);
     }
 
     /// <summary>
@@ -182,6 +202,7 @@ public sealed class FakeStripeApi : IAsyncDisposable
         _faults.Clear();
         _idempotency.Clear();
         _ledger.Clear();
+        _ledger.SearchLag = TimeSpan.Zero;
         _journal.Clear();
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Stripe;
 
@@ -277,6 +278,146 @@ public sealed class FakeStripeApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task List_CreatedRange_ReturnsThoseIntentsNewestFirstWithExpandedCharges()
+    {
+        var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        PlaceIntent("1", now.AddHours(-4));
+        var threeHoursAgo = PlaceIntent("2", now.AddHours(-3));
+        var twoHoursAgo = PlaceIntent("3", now.AddHours(-2));
+        PlaceIntent("4", now.AddHours(-1));
+
+        var page = await new PaymentIntentService(_client).ListAsync(new PaymentIntentListOptions
+        {
+            Created = new DateRangeOptions { GreaterThanOrEqual = now.AddHours(-3).UtcDateTime, LessThanOrEqual = now.AddHours(-2).UtcDateTime },
+            Limit = 100,
+            Expand = ["data.latest_charge"],
+        });
+        var exclusive = await new PaymentIntentService(_client).ListAsync(new PaymentIntentListOptions
+        {
+            Created = new DateRangeOptions { GreaterThan = now.AddHours(-4).UtcDateTime, LessThan = now.AddHours(-2).UtcDateTime },
+        });
+
+        Assert.Equal([twoHoursAgo.Id, threeHoursAgo.Id], page.Data.Select(intent => intent.Id));
+        Assert.Equal("list", page.Object);
+        Assert.Equal("/v1/payment_intents", page.Url);
+        Assert.False(page.HasMore);
+        Assert.Equal(now.AddHours(-2).UtcDateTime, page.Data[0].Created);
+        Assert.Equal(twoHoursAgo.LatestChargeId, page.Data[0].LatestCharge.Id);
+        Assert.Equal("4242", page.Data[0].LatestCharge.PaymentMethodDetails.Card.Last4);
+        Assert.Equal([threeHoursAgo.Id], exclusive.Data.Select(intent => intent.Id));
+        var request = _fake.Requests[0];
+        Assert.Equal(("GET", "/v1/payment_intents", 200), (request.Method, request.Path, request.ResponseStatus));
+    }
+
+    [Fact]
+    public async Task List_MoreIntentsThanAPage_AutoPagingVisitsEveryIntentOnceNewestFirst()
+    {
+        var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeSeconds());
+        for (var i = 0; i < 230; i++)
+        {
+            // Pairs share a second: ties are broken by id, so the cursor still finds its place.
+            PlaceIntent(i.ToString(CultureInfo.InvariantCulture), start.AddSeconds(i / 2));
+        }
+
+        var options = new PaymentIntentListOptions
+        {
+            Created = new DateRangeOptions { GreaterThanOrEqual = start.UtcDateTime, LessThanOrEqual = start.AddHours(1).UtcDateTime },
+            Limit = 100,
+        };
+        var seen = new List<string>();
+        await foreach (var intent in new PaymentIntentService(_client).ListAutoPagingAsync(options))
+        {
+            seen.Add(intent.Id);
+        }
+
+        Assert.Equal(_fake.PaymentIntents.Select(intent => intent.Id), seen);
+        Assert.Equal(230, seen.Distinct().Count());
+        var pages = _fake.Requests;
+        Assert.Equal(3, pages.Count);
+        Assert.DoesNotContain("starting_after", pages[0].Query, StringComparison.Ordinal);
+        Assert.Contains($"starting_after={seen[99]}", pages[1].Query, StringComparison.Ordinal);
+        Assert.Contains($"starting_after={seen[199]}", pages[2].Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_EndingBefore_ReturnsTheNewerIntentsNextToTheCursorStillNewestFirst()
+    {
+        var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeSeconds());
+        for (var i = 0; i < 6; i++)
+        {
+            PlaceIntent(i.ToString(CultureInfo.InvariantCulture), start.AddMinutes(i));
+        }
+
+        var newestFirst = _fake.PaymentIntents.Select(intent => intent.Id).ToList();
+        var service = new PaymentIntentService(_client);
+
+        var before = await service.ListAsync(new PaymentIntentListOptions { EndingBefore = newestFirst[4], Limit = 2 });
+        var after = await service.ListAsync(new PaymentIntentListOptions { StartingAfter = newestFirst[1], Limit = 10 });
+        var firstPage = await service.ListAsync();
+
+        Assert.Equal(newestFirst[2..4], before.Data.Select(intent => intent.Id));
+        Assert.True(before.HasMore);
+        Assert.Equal(newestFirst[2..], after.Data.Select(intent => intent.Id));
+        Assert.False(after.HasMore);
+        Assert.Equal(newestFirst, firstPage.Data.Select(intent => intent.Id));
+    }
+
+    [Fact]
+    public async Task List_InvalidParameters_AnswerStripesInvalidRequestErrors()
+    {
+        var existing = PlaceIntent("1", DateTimeOffset.UtcNow);
+        var service = new PaymentIntentService(_client);
+        using var raw = new HttpRequestMessage(HttpMethod.Get, new Uri(_fake.BaseAddress, "v1/payment_intents?created[gte]=yesterday"));
+        raw.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", FakeStripeApi.SecretKey);
+
+        var tooMany = await Assert.ThrowsAsync<StripeException>(() => service.ListAsync(new PaymentIntentListOptions { Limit = 101 }));
+        var unknownCursor = await Assert.ThrowsAsync<StripeException>(() => service.ListAsync(new PaymentIntentListOptions { StartingAfter = "pi_nobody_knows" }));
+        var bothCursors = await Assert.ThrowsAsync<StripeException>(() =>
+            service.ListAsync(new PaymentIntentListOptions { StartingAfter = existing.Id, EndingBefore = existing.Id }));
+        using var notANumber = await Http.SendAsync(raw);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "parameter_invalid_integer", "limit"), (tooMany.HttpStatusCode, tooMany.StripeError.Code, tooMany.StripeError.Param));
+        Assert.Equal((HttpStatusCode.BadRequest, "resource_missing", "starting_after"),
+            (unknownCursor.HttpStatusCode, unknownCursor.StripeError.Code, unknownCursor.StripeError.Param));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_request_error"), (bothCursors.HttpStatusCode, bothCursors.StripeError.Type));
+        Assert.Equal(HttpStatusCode.BadRequest, notANumber.StatusCode);
+        Assert.Contains("\"param\": \"created[gte]\"", await notANumber.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_WithSearchLag_LeavesOutRecentlyWrittenIntentsButListAndRetrieveSeeThem()
+    {
+        var settled = PlaceIntent("42", DateTimeOffset.UtcNow.AddMinutes(-10));
+        var changed = PlaceIntent("42", DateTimeOffset.UtcNow.AddMinutes(-10), status: "processing");
+        var service = new PaymentIntentService(_client);
+        _fake.SearchLag = TimeSpan.FromMinutes(1);
+        var fresh = await service.CreateAsync(CreateOptions(1450, "42", ConfirmationTokens.Visa));
+        _fake.SetPaymentIntentStatus(changed.Id, "succeeded");
+        var search = new PaymentIntentSearchOptions { Query = "metadata['order_id']:'42'" };
+
+        var lagging = await service.SearchAsync(search);
+        var listed = await service.ListAsync();
+        var retrieved = await service.GetAsync(fresh.Id);
+        _fake.SearchLag = TimeSpan.Zero;
+        var caughtUp = await service.SearchAsync(search);
+
+        Assert.Equal([settled.Id], lagging.Data.Select(intent => intent.Id));
+        Assert.Equal(3, listed.Data.Count);
+        Assert.Equal("succeeded", retrieved.Status);
+        Assert.Equal(3, caughtUp.Data.Count);
+    }
+
+    [Fact]
+    public void Reset_PutsSearchLagBackToZero()
+    {
+        _fake.SearchLag = TimeSpan.FromMinutes(5);
+
+        _fake.Reset();
+
+        Assert.Equal(TimeSpan.Zero, _fake.SearchLag);
+    }
+
+    [Fact]
     public async Task Refund_PartialThenMoreThanRemains_IsRefused()
     {
         var intent = await new PaymentIntentService(_client).CreateAsync(CreateOptions(1000, "12", ConfirmationTokens.Visa));
@@ -394,6 +535,10 @@ public sealed class FakeStripeApiTests : IAsyncLifetime
         ApiBase = _fake.BaseAddress.ToString().TrimEnd('/'),
         HttpClient = new SystemNetHttpClient(http, maxNetworkRetries),
     });
+
+    /// <summary>A PaymentIntent placed at a creation time, as if made then (the API cannot backdate).</summary>
+    private FakePaymentIntent PlaceIntent(string orderId, DateTimeOffset created, string status = "succeeded") =>
+        _fake.CreatePaymentIntentDirectly(1450, "eur", new Dictionary<string, string> { ["order_id"] = orderId }, status, created);
 
     private static PaymentIntentCreateOptions CreateOptions(long amount, string orderId, string token) => new()
     {

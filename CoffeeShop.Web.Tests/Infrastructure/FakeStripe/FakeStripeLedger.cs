@@ -43,22 +43,50 @@ internal sealed class FakeStripeLedger(TimeProvider time, Func<string, Uri> auth
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, FakePaymentIntent> _intents = new(StringComparer.Ordinal);
-    private readonly List<string> _intentOrder = [];
+
+    /// <summary>When each PaymentIntent was last written: what Stripe's search index lags behind.</summary>
+    private readonly Dictionary<string, DateTimeOffset> _intentChangedAt = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FakeCharge> _charges = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FakePaymentMethod> _paymentMethods = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FakeRefund> _refunds = new(StringComparer.Ordinal);
     private readonly List<string> _refundOrder = [];
 
-    /// <summary>PaymentIntents, newest first (Stripe's list and search order).</summary>
+    /// <summary>
+    /// How long a written PaymentIntent stays out of search results (Stripe's search index is
+    /// eventually consistent). List and retrieve never lag.
+    /// </summary>
+    public TimeSpan SearchLag { get; set; }
+
+    /// <summary>PaymentIntents, newest first (Stripe's list and search order): by creation time, then id.</summary>
     public IReadOnlyList<FakePaymentIntent> Intents
     {
         get
         {
             lock (_gate)
             {
-                return _intentOrder.AsEnumerable().Reverse().Select(id => _intents[id]).ToList();
+                return NewestFirst(_intents.Values);
             }
         }
+    }
+
+    /// <summary>What search sees: PaymentIntents not written within the last <see cref="SearchLag"/>, newest first.</summary>
+    public IReadOnlyList<FakePaymentIntent> SearchableIntents
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var indexedUntil = time.GetUtcNow() - SearchLag;
+                return NewestFirst(_intents.Values.Where(intent => _intentChangedAt[intent.Id] <= indexedUntil));
+            }
+        }
+    }
+
+    /// <summary>Stripe's list order: newest first, ties (same creation time) by id, descending.</summary>
+    public static int CompareNewestFirst(FakePaymentIntent x, FakePaymentIntent y)
+    {
+        var byCreated = y.Created.CompareTo(x.Created);
+        return byCreated != 0 ? byCreated : string.CompareOrdinal(y.Id, x.Id);
     }
 
     public IReadOnlyList<FakeRefund> Refunds
@@ -109,7 +137,7 @@ internal sealed class FakeStripeLedger(TimeProvider time, Func<string, Uri> auth
         lock (_gate)
         {
             _intents.Clear();
-            _intentOrder.Clear();
+            _intentChangedAt.Clear();
             _charges.Clear();
             _paymentMethods.Clear();
             _refunds.Clear();
@@ -137,13 +165,12 @@ internal sealed class FakeStripeLedger(TimeProvider time, Func<string, Uri> auth
                 ReturnUrl = draft.ReturnUrl,
                 AutomaticPaymentMethods = draft.AutomaticPaymentMethods,
             };
-            _intentOrder.Add(id);
             if (confirmWith is not null)
             {
                 intent = ApplyConfirmation(intent, confirmWith, token ?? confirmWith.Name, draft.ReturnUrl);
             }
 
-            return _intents[id] = intent;
+            return Save(intent);
         }
     }
 
@@ -164,7 +191,7 @@ internal sealed class FakeStripeLedger(TimeProvider time, Func<string, Uri> auth
                     "payment_intent_unexpected_state", null, intent));
             }
 
-            return Outcome.Ok(_intents[id] = ApplyConfirmation(intent, method, token, returnUrl ?? intent.ReturnUrl));
+            return Outcome.Ok(Save(ApplyConfirmation(intent, method, token, returnUrl ?? intent.ReturnUrl)));
         }
     }
 
@@ -185,13 +212,13 @@ internal sealed class FakeStripeLedger(TimeProvider time, Func<string, Uri> auth
                     "payment_intent_unexpected_state", null, intent));
             }
 
-            return Outcome.Ok(_intents[id] = intent with
+            return Outcome.Ok(Save(intent with
             {
                 Status = "canceled",
                 CanceledAt = time.GetUtcNow(),
                 CancellationReason = reason,
                 NextAction = null,
-            });
+            }));
         }
     }
 
@@ -265,7 +292,7 @@ internal sealed class FakeStripeLedger(TimeProvider time, Func<string, Uri> auth
             var refunded = _charges[charge.Id] = charge with { AmountRefunded = charge.AmountRefunded + refundAmount };
             if (_intents.TryGetValue(charge.PaymentIntentId, out var owner) && owner.LatestChargeId == charge.Id)
             {
-                _intents[owner.Id] = owner with { AmountRefunded = refunded.AmountRefunded };
+                Save(owner with { AmountRefunded = refunded.AmountRefunded });
             }
 
             return Outcome.Ok(refund);
@@ -283,7 +310,7 @@ internal sealed class FakeStripeLedger(TimeProvider time, Func<string, Uri> auth
         lock (_gate)
         {
             var intent = _intents.GetValueOrDefault(id) ?? throw new KeyNotFoundException($"No fake PaymentIntent {id}.");
-            return _intents[id] = MoveTo(intent, status);
+            return Save(MoveTo(intent, status));
         }
     }
 
@@ -299,10 +326,10 @@ internal sealed class FakeStripeLedger(TimeProvider time, Func<string, Uri> auth
 
             if (succeed)
             {
-                return _intents[id] = MoveTo(intent, "succeeded");
+                return Save(MoveTo(intent, "succeeded"));
             }
 
-            return _intents[id] = intent with
+            return Save(intent with
             {
                 Status = "requires_payment_method",
                 NextAction = null,
@@ -314,15 +341,56 @@ internal sealed class FakeStripeLedger(TimeProvider time, Func<string, Uri> auth
                     "The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.",
                     null,
                     intent.PaymentMethodId),
-            };
+            });
         }
     }
 
-    /// <summary>A PaymentIntent made outside the API, as if created before a crash the test simulates.</summary>
-    public FakePaymentIntent CreateDirectly(PaymentIntentDraft draft, string status)
+    /// <summary>
+    /// A PaymentIntent made outside the API, as if created before a crash the test simulates.
+    /// With <paramref name="created"/> it (and its charge) carry that time, and it has been in
+    /// <paramref name="status"/> since then, as far as search is concerned.
+    /// </summary>
+    public FakePaymentIntent CreateDirectly(PaymentIntentDraft draft, string status, DateTimeOffset? created = null)
     {
-        var created = Create(draft);
-        return status == created.Status ? created : SetStatus(created.Id, status);
+        lock (_gate)
+        {
+            var intent = Create(draft);
+            if (status != intent.Status)
+            {
+                intent = SetStatus(intent.Id, status);
+            }
+
+            if (created is not { } at)
+            {
+                return intent;
+            }
+
+            if (intent.LatestChargeId is { } chargeId)
+            {
+                _charges[chargeId] = _charges[chargeId] with { Created = at };
+            }
+
+            if (intent.PaymentMethodId is { } paymentMethodId)
+            {
+                _paymentMethods[paymentMethodId] = _paymentMethods[paymentMethodId] with { Created = at };
+            }
+
+            return Save(intent with { Created = at, CanceledAt = intent.CanceledAt is null ? null : at }, changedAt: at);
+        }
+    }
+
+    private static List<FakePaymentIntent> NewestFirst(IEnumerable<FakePaymentIntent> intents)
+    {
+        var list = intents.ToList();
+        list.Sort(CompareNewestFirst);
+        return list;
+    }
+
+    /// <summary>Stores a new version of a PaymentIntent and notes when, for search. Call under the lock.</summary>
+    private FakePaymentIntent Save(FakePaymentIntent intent, DateTimeOffset? changedAt = null)
+    {
+        _intentChangedAt[intent.Id] = changedAt ?? time.GetUtcNow();
+        return _intents[intent.Id] = intent;
     }
 
     private static LedgerError MissingIntent(string id, string param) =>

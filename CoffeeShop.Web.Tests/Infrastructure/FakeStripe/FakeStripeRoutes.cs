@@ -11,6 +11,7 @@ internal sealed class FakeStripeRoutes(FakeStripeLedger ledger)
         (request.Method, request.Path.Trim('/').Split('/')) switch
         {
             ("POST", ["v1", "payment_intents"]) => _paymentIntents.Create(request),
+            ("GET", ["v1", "payment_intents"]) => _paymentIntents.List(request),
             ("GET", ["v1", "payment_intents", "search"]) => _paymentIntents.Search(request),
             ("GET", ["v1", "payment_intents", var id]) => _paymentIntents.Retrieve(request, id),
             ("POST", ["v1", "payment_intents", var id, "confirm"]) => _paymentIntents.Confirm(request, id),

@@ -4,16 +4,18 @@ using System.Text.Json.Nodes;
 namespace CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
 
 /// <summary>
-/// <c>/v1/payment_intents</c>: create (and confirm), retrieve, confirm, cancel, search. Parameters
+/// <c>/v1/payment_intents</c>: create (and confirm), retrieve, confirm, cancel, list, search. Parameters
 /// are validated here; state changes happen atomically in the ledger.
 /// </summary>
 internal sealed class PaymentIntentEndpoints(FakeStripeLedger ledger)
 {
+    private const string ListUrl = "/v1/payment_intents";
     private const string SearchUrl = "/v1/payment_intents/search";
     private const string PagePrefix = "fakepage_";
 
     private static readonly string[] Expandable = ["latest_charge", "payment_method"];
     private static readonly string[] CancellationReasons = ["duplicate", "fraudulent", "requested_by_customer", "abandoned"];
+    private static readonly string[] CreatedBounds = ["gt", "gte", "lt", "lte"];
 
     public ApiResult Create(ApiRequest request)
     {
@@ -99,6 +101,46 @@ internal sealed class PaymentIntentEndpoints(FakeStripeLedger ledger)
             : Ok(request, outcome.Value!, expand);
     }
 
+    /// <summary>
+    /// Newest first, <c>limit</c> at a time, paged by the ids <c>starting_after</c> (older) or
+    /// <c>ending_before</c> (newer); filtered by <c>created</c> (unix seconds, exact or
+    /// <c>[gt]</c>/<c>[gte]</c>/<c>[lt]</c>/<c>[lte]</c>) and <c>customer</c>. Lists never lag, unlike search.
+    /// </summary>
+    public ApiResult List(ApiRequest request)
+    {
+        var badExpand = RequestChecks.Expand(request, Expandable, out var expand, prefix: "data.");
+        var badLimit = RequestChecks.Limit(request, out var limit);
+        var badCreated = CreatedFilter(request, out var created);
+        var badCursor = Cursor(request, out var startingAfter, out var endingBefore);
+        if ((badExpand ?? badLimit ?? badCreated ?? badCursor) is { } invalid)
+        {
+            return invalid;
+        }
+
+        // The fake's PaymentIntents have no customer, so asking for one finds none (as search's customer:'cus_…' does).
+        var customer = request.Param("customer");
+        var matches = ledger.Intents.Where(intent => customer is null && created(intent.Created.ToUnixTimeSeconds())).ToList();
+        List<FakePaymentIntent> page;
+        bool hasMore;
+        if (endingBefore is not null)
+        {
+            var newer = matches.Where(intent => FakeStripeLedger.CompareNewestFirst(intent, endingBefore) < 0).ToList();
+            page = newer.Skip(Math.Max(0, newer.Count - limit)).ToList();
+            hasMore = newer.Count > limit;
+        }
+        else
+        {
+            var older = startingAfter is null
+                ? matches
+                : matches.Where(intent => FakeStripeLedger.CompareNewestFirst(intent, startingAfter) > 0).ToList();
+            page = older.Take(limit).ToList();
+            hasMore = older.Count > limit;
+        }
+
+        var body = StripeJson.List(page.Select(intent => (JsonNode)StripeJson.PaymentIntent(intent, ledger, expand)), ListUrl, hasMore);
+        return new ApiResult(200, StripeJson.Serialize(body), Replayable: true, request.RequestId);
+    }
+
     public ApiResult Search(ApiRequest request)
     {
         var text = request.Param("query");
@@ -121,7 +163,7 @@ internal sealed class PaymentIntentEndpoints(FakeStripeLedger ledger)
             return StripeErrors.InvalidRequest(request.RequestId, 400, problem!, param: "query");
         }
 
-        var matches = ledger.Intents.Where(query.Matches).ToList();
+        var matches = ledger.SearchableIntents.Where(query.Matches).ToList();
         var page = matches.Skip(offset).Take(limit).ToList();
         var hasMore = offset + page.Count < matches.Count;
         var body = StripeJson.SearchResult(
@@ -150,6 +192,87 @@ internal sealed class PaymentIntentEndpoints(FakeStripeLedger ledger)
 
         // Stripe stores and answers currencies in lower case.
         currency = currency.ToLowerInvariant();
+        return null;
+    }
+
+    /// <summary>Reads <c>created</c> (exact unix seconds) or its range bounds into one test on a creation time.</summary>
+    private static ApiResult? CreatedFilter(ApiRequest request, out Func<long, bool> matches)
+    {
+        matches = _ => true;
+        var tests = new List<Func<long, bool>>();
+        foreach (var (key, text) in request.Parameters)
+        {
+            string bound;
+            if (key == "created")
+            {
+                bound = "eq";
+            }
+            else if (key.StartsWith("created[", StringComparison.Ordinal) && key.EndsWith(']') && CreatedBounds.Contains(key[8..^1]))
+            {
+                bound = key[8..^1];
+            }
+            else if (key.StartsWith("created[", StringComparison.Ordinal))
+            {
+                return StripeErrors.InvalidRequest(request.RequestId, 400, $"Received unknown parameter: {key}", "parameter_unknown", key);
+            }
+            else
+            {
+                continue;
+            }
+
+            if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var limit))
+            {
+                return StripeErrors.InvalidRequest(request.RequestId, 400, $"Invalid integer: {text}", "parameter_invalid_integer", key);
+            }
+
+            tests.Add(bound switch
+            {
+                "gt" => created => created > limit,
+                "gte" => created => created >= limit,
+                "lt" => created => created < limit,
+                "lte" => created => created <= limit,
+                _ => created => created == limit,
+            });
+        }
+
+        matches = created => tests.TrueForAll(test => test(created));
+        return null;
+    }
+
+    /// <summary>Reads <c>starting_after</c> or <c>ending_before</c>: the PaymentIntent whose place in the list the page starts from.</summary>
+    private ApiResult? Cursor(ApiRequest request, out FakePaymentIntent? startingAfter, out FakePaymentIntent? endingBefore)
+    {
+        startingAfter = null;
+        endingBefore = null;
+        var after = request.Param("starting_after");
+        var before = request.Param("ending_before");
+        if (after is not null && before is not null)
+        {
+            return StripeErrors.InvalidRequest(request.RequestId, 400,
+                "You may only specify one of these parameters: ending_before, starting_after.", param: "starting_after");
+        }
+
+        var (param, id) = after is not null ? ("starting_after", after) : ("ending_before", before);
+        if (id is null)
+        {
+            return null;
+        }
+
+        var cursor = ledger.FindIntent(id);
+        if (cursor is null)
+        {
+            return StripeErrors.InvalidRequest(request.RequestId, 400, $"No such payment_intent: '{id}'", "resource_missing", param);
+        }
+
+        if (after is not null)
+        {
+            startingAfter = cursor;
+        }
+        else
+        {
+            endingBefore = cursor;
+        }
+
         return null;
     }
 

@@ -9,7 +9,8 @@ namespace CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
 /// <c>currency</c>, <c>customer</c>, <c>amount</c> and <c>created</c>; <c>~</c> substring match;
 /// <c>&gt; &lt; &gt;= &lt;=</c> on numbers; <c>-</c> negation; <c>null</c>; clauses joined by spaces,
 /// <c>AND</c> or <c>OR</c> (not mixed). String matches ignore case, as Stripe's do.
-/// Unlike Stripe, results are searchable at once (Stripe indexes within about a minute).
+/// Results are searchable at once unless <see cref="FakeStripeApi.SearchLag"/> holds them back, as
+/// Stripe's index does (usually within a minute).
 /// </summary>
 internal sealed partial class PaymentIntentSearchQuery
 {

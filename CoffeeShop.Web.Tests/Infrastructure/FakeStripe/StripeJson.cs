@@ -204,7 +204,7 @@ internal static class StripeJson
         };
     }
 
-    /// <summary>A page of a list endpoint (<c>GET /v1/refunds</c>): newest first, <c>has_more</c> when older objects follow.</summary>
+    /// <summary>A page of a list endpoint (<c>GET /v1/payment_intents</c>, <c>GET /v1/refunds</c>): newest first, <c>has_more</c> when older objects follow; the cursor is the ids in <c>data</c>.</summary>
     public static JsonObject List(IEnumerable<JsonNode> data, string url, bool hasMore) => new()
     {
         ["object"] = "list",
