@@ -5,16 +5,20 @@ using CoffeeShop.Bench.CheckoutLoad;
 //   CheckoutLoad load   --base https://127.0.0.1:PORT --cert cert.pem [--product kiambu-aa] [--carts 2200]
 //                       [--workers 64] [--seconds 10] [--token ctoken_pm_card_visa] [--go-file PATH]
 //   CheckoutLoad weight --base https://127.0.0.1:PORT --cert cert.pem [--product kiambu-aa]
-// Results go to stdout as "RESULT key=value ..." lines (load) and "PAGE"/"RES" lines (weight).
-if (args.Length == 0 || args[0] is not ("load" or "weight"))
+//   CheckoutLoad race   --base https://127.0.0.1:PORT --cert cert.pem --product SLUG [--customers 64]
+//                       [--token ctoken_pm_card_visa] [--go-file PATH]
+// Results go to stdout as "RESULT key=value ..." lines (load, race) and "PAGE"/"RES" lines (weight).
+if (args.Length == 0 || args[0] is not ("load" or "weight" or "race"))
 {
-    await Console.Error.WriteLineAsync("usage: CheckoutLoad load|weight --base URL --cert PEM [options] (see Program.cs)");
+    await Console.Error.WriteLineAsync("usage: CheckoutLoad load|weight|race --base URL --cert PEM [options] (see Program.cs)");
     return 2;
 }
 
 var options = Options.Parse(args.AsSpan(1));
-using var shop = new ShopClient(new Uri(options.Get("base")), options.Get("cert"), Math.Max(options.Int("workers", 64), 16));
-var product = options.Get("product", "kiambu-aa");
+var connections = args[0] == "race" ? options.Int("customers", 64) : options.Int("workers", 64);
+using var shop = new ShopClient(new Uri(options.Get("base")), options.Get("cert"), Math.Max(connections, 16));
+// The race needs a product no other scenario buys, so it has no default.
+var product = args[0] == "race" ? options.Get("product") : options.Get("product", "kiambu-aa");
 using var stopping = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -27,6 +31,19 @@ try
     if (args[0] == "weight")
     {
         return await PageWeight.RunAsync(shop, product, stopping.Token);
+    }
+
+    if (args[0] == "race")
+    {
+        var race = new LastBagsRace(shop, product, options.Get("token", "ctoken_pm_card_visa"));
+        var customers = await race.PrepareAsync(options.Int("customers", 64), stopping.Token);
+        if (options.Find("go-file") is { } raceGoFile)
+        {
+            await WaitForFileAsync(raceGoFile, TimeSpan.FromMinutes(10), stopping.Token);
+        }
+
+        Console.WriteLine((await race.RunAsync(customers, stopping.Token)).Summary());
+        return 0;
     }
 
     var load = new CheckoutRun(shop, product, options.Get("token", "ctoken_pm_card_visa"));
