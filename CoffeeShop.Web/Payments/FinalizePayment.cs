@@ -129,9 +129,10 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
         var from = record.Status;
 
         var decision = await decide(db, record);
+        var stock = StockMove.None;
         if (PaymentStatusRules.CanMove(from, decision.Target) && PaymentStatusRules.IsPaid(decision.Target) && !PaymentStatusRules.IsPaid(from))
         {
-            decision = await TakeTheMoneyAsync(db, record, order, decision, now, cancellationToken);
+            (decision, stock) = await TakeTheMoneyAsync(db, record, order, decision, now, cancellationToken);
         }
 
         var changed = PaymentStatusRules.CanMove(from, decision.Target);
@@ -141,7 +142,7 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
             if (decision.Target is PaymentStatus.Failed or PaymentStatus.Canceled or PaymentStatus.NeedsAttention
                 && record.StockReservation == StockReservation.Held)
             {
-                await StockMoves.ReleaseAsync(db, order.Id, cancellationToken);
+                stock = StockMove.Release;
                 record.StockReservation = StockReservation.Released;
             }
         }
@@ -161,6 +162,8 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        // Last before the commit: a product row is shared by every checkout of that coffee, so its lock is held briefly.
+        await StockMoves.ApplyAsync(db, order, stock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (changed)
         {
@@ -175,30 +178,29 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
     /// Money arrived for this attempt. It pays the order when the order still awaits payment and its
     /// bags are there (held by the attempt, or still available for late money); otherwise it is a
     /// duplicate or cannot be delivered, and waits for an admin as NeedsAttention — never silently paid.
+    /// Answers the decision and the stock move to make just before the commit.
     /// </summary>
-    private static async Task<Decision> TakeTheMoneyAsync(AppDbContext db, PaymentRecord record, Order order, Decision paid, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<(Decision, StockMove)> TakeTheMoneyAsync(AppDbContext db, PaymentRecord record, Order order, Decision paid, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (order.Status != OrderStatus.AwaitingPayment)
         {
             var why = $"{AttentionReasons.DuplicatePayment}: order {order.Reference} was already {(order.Status == OrderStatus.Paid ? "paid" : "abandoned")} when this money arrived";
             record.AttentionReason = Truncate(why);
-            return new Decision(PaymentStatus.NeedsAttention, $"{paid.Note}; {why}");
+            return (new Decision(PaymentStatus.NeedsAttention, $"{paid.Note}; {why}"), StockMove.None);
         }
 
-        var sold = record.StockReservation == StockReservation.Held
-            ? await StockMoves.SellHeldAsync(db, order, cancellationToken)
-            : await StockMoves.SellIfAvailableAsync(db, order, cancellationToken);
-        if (!sold)
+        var held = record.StockReservation == StockReservation.Held;
+        if (!held && !await StockMoves.LockIfAvailableAsync(db, order, cancellationToken))
         {
             var why = $"{AttentionReasons.PaidButOutOfStock}: the bags of order {order.Reference} were given back before this money arrived and are gone";
             record.AttentionReason = Truncate(why);
-            return new Decision(PaymentStatus.NeedsAttention, $"{paid.Note}; {why}");
+            return (new Decision(PaymentStatus.NeedsAttention, $"{paid.Note}; {why}"), StockMove.None);
         }
 
         record.StockReservation = StockReservation.Sold;
         order.Status = OrderStatus.Paid;
         order.PaidAt = now;
-        return paid;
+        return (paid, held ? StockMove.SellHeld : StockMove.SellAvailable);
     }
 
     private static PaymentStatus AfterRefunds(PaymentRecord record) =>

@@ -4,6 +4,21 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CoffeeShop.Web.Payments;
 
+/// <summary>What a payment's change does to its order's bags.</summary>
+internal enum StockMove
+{
+    None,
+
+    /// <summary>The attempt failed for good: its bags become available again.</summary>
+    Release,
+
+    /// <summary>The attempt that held the bags paid: they leave stock and the reservation.</summary>
+    SellHeld,
+
+    /// <summary>Late money, the bags no longer held but still available (checked and locked): they leave stock.</summary>
+    SellAvailable,
+}
+
 /// <summary>
 /// What happens to an order's bags as its payment settles, inside the caller's transaction (the record
 /// and order rows already locked). Products' <c>reserved</c> counts the bags held by attempts that may
@@ -11,23 +26,24 @@ namespace CoffeeShop.Web.Payments;
 /// </summary>
 internal static class StockMoves
 {
-    /// <summary>The attempt failed for good: its bags become available again.</summary>
-    public static Task ReleaseAsync(AppDbContext db, long orderId, CancellationToken cancellationToken) =>
+    /// <summary>Makes the move; answers the product rows it changed.</summary>
+    public static Task<int> ApplyAsync(AppDbContext db, Order order, StockMove move, CancellationToken cancellationToken) => move switch
+    {
+        StockMove.Release => ReleaseAsync(db, order.Id, cancellationToken),
+        StockMove.SellHeld => SellAsync(db, order, held: true, cancellationToken),
+        StockMove.SellAvailable => SellAsync(db, order, held: false, cancellationToken),
+        _ => Task.FromResult(0),
+    };
+
+    private static Task<int> ReleaseAsync(AppDbContext db, long orderId, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync($"""
             UPDATE products SET reserved = products.reserved - line.quantity
             FROM (SELECT product_id, sum(quantity)::int AS quantity FROM order_lines WHERE order_id = {orderId} GROUP BY product_id) AS line
             WHERE products.id = line.product_id
             """, cancellationToken);
 
-    /// <summary>The attempt that held the bags paid: they leave stock, and only the paid quantities leave the cart.</summary>
-    public static async Task<bool> SellHeldAsync(AppDbContext db, Order order, CancellationToken cancellationToken)
-    {
-        await SellAsync(db, order, held: true, cancellationToken);
-        return true;
-    }
-
-    /// <summary>Money that came after the bags were given back: sold if they are still available, else false and nothing moves.</summary>
-    public static async Task<bool> SellIfAvailableAsync(AppDbContext db, Order order, CancellationToken cancellationToken)
+    /// <summary>Locks the order's products and answers whether all its bags are available (for money that came after they were given back).</summary>
+    public static async Task<bool> LockIfAvailableAsync(AppDbContext db, Order order, CancellationToken cancellationToken)
     {
         var missing = await db.Database.SqlQuery<int>($"""
             WITH line AS (SELECT product_id, sum(quantity)::int AS quantity FROM order_lines WHERE order_id = {order.Id} GROUP BY product_id),
@@ -38,13 +54,7 @@ internal static class StockMoves
                 FOR UPDATE OF products)
             SELECT count(*)::int AS "Value" FROM locked WHERE available < quantity
             """).SingleAsync(cancellationToken);
-        if (missing > 0)
-        {
-            return false;
-        }
-
-        await SellAsync(db, order, held: false, cancellationToken);
-        return true;
+        return missing == 0;
     }
 
     /// <summary>
