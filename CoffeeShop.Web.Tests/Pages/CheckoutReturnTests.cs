@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CoffeeShop.Web.Tests.Pages;
 
 /// <summary>The return and 3-D Secure pages, once a payment is settled: answers from the database, no Stripe call.</summary>
-public class CheckoutReturnTests(ShopFixture fixture) : ShopTest(fixture)
+public class CheckoutReturnTests(ShopFixture fixture) : PaymentTest(fixture)
 {
     private async Task<(Shopper Shopper, PaymentRecord Record)> PayAsync(string token)
     {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CoffeeShop.Web.Tests.Pages;
 
-public class CheckoutTests(ShopFixture fixture) : ShopTest(fixture)
+public class CheckoutTests(ShopFixture fixture) : PaymentTest(fixture)
 {
     private const string Success = "ctoken_pm_card_visa";
 
@@ -343,6 +343,7 @@ public class CheckoutTests(ShopFixture fixture) : ShopTest(fixture)
     [Fact]
     public async Task Post_Checkout_DatabaseFailsAfterStripeSucceeded_PendingRecordSurvivesForReconciliation()
     {
+        SkipLedgerCheck("the shop stops with Stripe's money not yet recorded; ReconcilerTests settle it");
         await using var brokenAfterStripe = new ShopFactory(Stripe, services: s => s.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, FailPaymentUpdatesInterceptor>());
         var shopper = await ShopperWithCartAsync(brokenAfterStripe);
 
@@ -363,6 +364,7 @@ public class CheckoutTests(ShopFixture fixture) : ShopTest(fixture)
     [InlineData("order")]
     public async Task Get_Return_PaymentIntentDoesNotMatchTheOrder_MarksNeedsAttentionNotPaid(string mismatch)
     {
+        SkipLedgerCheck("the PaymentIntent belongs to another order or amount: flagged for an admin, not paid");
         var shopper = await ShopperWithCartAsync();
         await shopper.PayAsync("ctoken_pm_card_authenticationRequired_redirect");
         var record = Assert.Single(await RecordsAsync());

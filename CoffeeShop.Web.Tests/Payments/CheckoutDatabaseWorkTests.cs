@@ -11,7 +11,7 @@ namespace CoffeeShop.Web.Tests.Payments;
 /// Both are checked from the outside — the commands sent and PostgreSQL's own view of its sessions —
 /// so the checks hold whatever SQL EF Core generates.
 /// </summary>
-public class CheckoutDatabaseWorkTests(ShopFixture fixture) : ShopTest(fixture)
+public class CheckoutDatabaseWorkTests(ShopFixture fixture) : PaymentTest(fixture)
 {
     /// <summary>Cart read, phase 1, and phase 3's transaction (begin, locked read, the sale, the saved answer, commit).</summary>
     private const int MaxRoundTrips = 7;

@@ -11,7 +11,7 @@ namespace CoffeeShop.Web.Tests.Payments;
 /// silently taken as payment: it pays the order only when the order still waits and its bags are there,
 /// and otherwise waits for an admin as NeedsAttention with the reason.
 /// </summary>
-public class DuplicatePaymentTests(ShopFixture fixture) : ShopTest(fixture)
+public class DuplicatePaymentTests(ShopFixture fixture) : PaymentTest(fixture)
 {
     private const string Visa = "ctoken_pm_card_visa";
     private const string Declined = "ctoken_pm_card_visa_chargeDeclined";
@@ -32,6 +32,7 @@ public class DuplicatePaymentTests(ShopFixture fixture) : ShopTest(fixture)
 
     private async Task SetStockAsync(int stock)
     {
+        Fixture.StockBaseline.Set(Slug, stock);
         await using var db = Db();
         await db.Products.Where(p => p.Slug == Slug).ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, stock));
     }

@@ -11,7 +11,7 @@ namespace CoffeeShop.Web.Tests.Payments;
 /// create concurrency — two tabs, twenty forms, a 3-D Secure step left open while the cart changes —
 /// with the fake Stripe answering slowly, as Stripe does under load.
 /// </summary>
-public class LiveOrderTests(ShopFixture fixture) : ShopTest(fixture)
+public class LiveOrderTests(ShopFixture fixture) : PaymentTest(fixture)
 {
     private const string Visa = "ctoken_pm_card_visa";
     private const string ThreeDSecure = "ctoken_pm_card_authenticationRequired_redirect";

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CoffeeShop.Web.Tests.Payments;
 
-public class ReconcilerTests(ShopFixture fixture) : ShopTest(fixture)
+public class ReconcilerTests(ShopFixture fixture) : PaymentTest(fixture)
 {
     /// <summary>A shop whose database fails right after Stripe took the money: it leaves Pending records behind.</summary>
     private ShopFactory BrokenAfterStripe() =>
@@ -86,6 +86,7 @@ public class ReconcilerTests(ShopFixture fixture) : ShopTest(fixture)
     [Fact]
     public async Task Reconcile_FreshRecords_AreLeftAlone()
     {
+        SkipLedgerCheck("a fresh stuck record is left alone on purpose");
         await using (var broken = BrokenAfterStripe())
         {
             await PayAsync(broken);

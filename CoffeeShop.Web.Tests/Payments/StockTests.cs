@@ -9,7 +9,7 @@ namespace CoffeeShop.Web.Tests.Payments;
 /// Stock that cannot be oversold: a payment attempt reserves its bags as it begins, a definitive failure
 /// gives them back, a success sells them; the cart and catalog show only what is available.
 /// </summary>
-public class StockTests(ShopFixture fixture) : ShopTest(fixture)
+public class StockTests(ShopFixture fixture) : PaymentTest(fixture)
 {
     private const string Visa = "ctoken_pm_card_visa";
     private const string Declined = "ctoken_pm_card_visa_chargeDeclined";
@@ -17,6 +17,7 @@ public class StockTests(ShopFixture fixture) : ShopTest(fixture)
 
     private async Task SetStockAsync(int stock, string slug = Slug)
     {
+        Fixture.StockBaseline.Set(slug, stock);
         await using var db = Db();
         await db.Products.Where(p => p.Slug == slug).ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, stock));
     }
@@ -126,8 +127,9 @@ public class StockTests(ShopFixture fixture) : ShopTest(fixture)
         await using (var db = Db())
         {
             await db.Products.Where(p => p.Slug == Slug).ExecuteUpdateAsync(s => s.SetProperty(p => p.IsActive, false));
-            await db.Products.Where(p => p.Slug == "huila-el-mirador").ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, 0));
         }
+
+        await SetStockAsync(0, "huila-el-mirador");
 
         var page = await shopper.CheckoutPageAsync();
         var posted = await shopper.PayAsync(Visa, checkoutPage: stalePage);
@@ -145,6 +147,7 @@ public class StockTests(ShopFixture fixture) : ShopTest(fixture)
     [Fact]
     public async Task Get_Catalog_ShowsWhatIsAvailableNotWhatIsOnHand()
     {
+        SkipLedgerCheck("bags are reserved by hand, with no attempt holding them");
         await using (var db = Db())
         {
             await db.Products.Where(p => p.Slug == Slug).ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, 4).SetProperty(p => p.Reserved, 3));
@@ -158,9 +161,9 @@ public class StockTests(ShopFixture fixture) : ShopTest(fixture)
     [Fact]
     public async Task Database_ReservingMoreThanOnHand_IsRefusedByTheDatabaseItself()
     {
+        await SetStockAsync(1);
         await using var db = Db();
         var id = await db.Products.Where(p => p.Slug == Slug).Select(p => p.Id).SingleAsync();
-        await db.Products.Where(p => p.Id == id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, 1));
 
         var ex = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
             db.Products.Where(p => p.Id == id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Reserved, 2)));

@@ -12,7 +12,7 @@ using StripeClientOptions = Stripe.StripeClientOptions;
 
 namespace CoffeeShop.Web.Tests.Payments;
 
-public class StripeWebhookTests(ShopFixture fixture) : ShopTest(fixture)
+public class StripeWebhookTests(ShopFixture fixture) : PaymentTest(fixture)
 {
     private HttpClient Stripe2Shop => Factory.CreateBrowserClient();
 
@@ -82,6 +82,7 @@ public class StripeWebhookTests(ShopFixture fixture) : ShopTest(fixture)
     [InlineData("stale")]
     public async Task Post_Webhook_InvalidOrStaleSignature_Returns400AndChangesNothing(string how)
     {
+        SkipLedgerCheck("Stripe's news of the payment is refused or has no record here; the reconciler would settle it later");
         var (_, record) = await PayAsync("ctoken_test_processing");
         Stripe.SetPaymentIntentStatus(record.PaymentIntentId!, "succeeded");
         var json = Stripe.PaymentIntentJson(record.PaymentIntentId!);
@@ -202,6 +203,7 @@ public class StripeWebhookTests(ShopFixture fixture) : ShopTest(fixture)
     [Fact]
     public async Task Post_Webhook_UnknownPaymentIntent_Returns200AndIsStored()
     {
+        SkipLedgerCheck("Stripe's news of the payment is refused or has no record here; the reconciler would settle it later");
         var stranger = Stripe.CreatePaymentIntentDirectly(999, "eur", new Dictionary<string, string>());
 
         var response = await Stripe2Shop.DeliverAsync(Stripe.SignedEvent("payment_intent.succeeded", Stripe.PaymentIntentJson(stranger.Id)));
@@ -291,6 +293,7 @@ public class StripeWebhookTests(ShopFixture fixture) : ShopTest(fixture)
     [Fact]
     public async Task Post_Webhook_RefundFailedThenLateRefundCreatedPending_StaysFailedAndRefundsNothing()
     {
+        SkipLedgerCheck("the refund's failure is told by hand-made events; the fake's own refund stays succeeded");
         var (_, record) = await PayAsync();
         var dashboard = new RefundService(new StripeClient(new StripeClientOptions
         {
@@ -358,6 +361,7 @@ public class StripeWebhookTests(ShopFixture fixture) : ShopTest(fixture)
     [Fact]
     public async Task Post_Webhook_NoSigningSecretConfigured_Returns503AndStoresNothing()
     {
+        SkipLedgerCheck("Stripe's news of the payment is refused or has no record here; the reconciler would settle it later");
         await using var unsigned = new ShopFactory(Stripe, new Dictionary<string, string?> { ["Stripe:WebhookSecret"] = "" }, environment: "Development");
         var (_, record) = await PayAsync("ctoken_test_processing");
         Stripe.SetPaymentIntentStatus(record.PaymentIntentId!, "succeeded");

@@ -12,7 +12,7 @@ namespace CoffeeShop.Web.Tests.ScaleOut;
 /// own host (own memory, own services, own data-protection key ring cache); all they share is the
 /// database and the fake Stripe API. Instance A is the fixture's shop; B (and more) start per test.
 /// </summary>
-public sealed class ScaleOutTests(ShopFixture fixture) : ShopTest(fixture)
+public sealed class ScaleOutTests(ShopFixture fixture) : PaymentTest(fixture)
 {
     private readonly List<ShopFactory> _instances = [];
 

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CoffeeShop.Web.Tests.Pages.Admin;
 
-public class RefundsTests(ShopFixture fixture) : ShopTest(fixture)
+public class RefundsTests(ShopFixture fixture) : PaymentTest(fixture)
 {
     private const long Paid = 2 * 1690;
 
@@ -110,6 +110,7 @@ public class RefundsTests(ShopFixture fixture) : ShopTest(fixture)
     [Fact]
     public async Task Post_Refund_StripeRefuses_ShowsStripesReason()
     {
+        SkipLedgerCheck("the test makes the shop believe a processing payment is paid");
         var record = await PaidOrderAsync("ctoken_test_processing");
         await using (var db = Db())
         {
