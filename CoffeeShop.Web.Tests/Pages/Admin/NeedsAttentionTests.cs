@@ -251,4 +251,52 @@ public class NeedsAttentionTests(ShopFixture fixture) : ShopTest(fixture)
         Assert.Null(after.AttentionResolvedAt);
         Assert.Empty(await TimelineAsync(paid.Id));
     }
+
+    [Fact]
+    public async Task Get_Dashboard_ListsUnresolvedDuplicatesAndRefundsOneInOneClick()
+    {
+        var duplicate = await NeedsAttentionAsync();
+        await NeedsAttentionAsync(reason: "PaymentIntent pi_x is for €1.00, the order is €33.80");
+        var resolved = await NeedsAttentionAsync(resolvedAt: DateTimeOffset.UtcNow.AddMinutes(-1));
+        var admin = await AdminSession.SignInAsync(Factory);
+
+        var dashboard = await admin.GetDocumentAsync("/Admin");
+
+        Assert.Equal("2", DashboardCount(dashboard));
+        var row = Assert.Single(dashboard.QuerySelectorAll("table.duplicates tbody tr"));
+        Assert.Equal(duplicate.Id.ToString(CultureInfo.InvariantCulture), row.GetAttribute("data-id"));
+        Assert.Null(dashboard.QuerySelector($"table.duplicates tr[data-id='{resolved.Id}']"));
+        var button = row.QuerySelector("button")!;
+        Assert.Equal("Refund €33.80", button.TextContent);
+        Assert.Equal($"Refund €33.80 to buyer@example.com for {Order.FormatReference(duplicate.OrderId)}", button.GetAttribute("aria-label"));
+        var form = dashboard.Form("table.duplicates form");
+
+        var responses = await Task.WhenAll(admin.SubmitAsync(form), admin.SubmitAsync(form));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.SeeOther, r.StatusCode));
+        Assert.Equal($"/Admin/Payments/{duplicate.Id}", responses[0].Headers.Location!.OriginalString);
+        var refund = Assert.Single(Stripe.Refunds);
+        Assert.Equal((Charged, "duplicate"), (refund.Amount, refund.Reason));
+        Assert.Equal(form.QuerySelector<AngleSharp.Html.Dom.IHtmlInputElement>("input[name='Refund.RequestId']")!.Value,
+            Assert.Single(Stripe.Requests, r => r.Path == "/v1/refunds").IdempotencyKey);
+        var after = await ReloadAsync(duplicate.Id);
+        Assert.Equal((PaymentStatus.NeedsAttention, Charged), (after.Status, after.RefundedMinor));
+
+        var again = await admin.GetDocumentAsync("/Admin");
+        var refundedRow = again.QuerySelector($"table.duplicates tr[data-id='{duplicate.Id}']")!;
+        Assert.Null(refundedRow.QuerySelector("button"));
+        Assert.Equal("€33.80", refundedRow.QuerySelectorAll("td.num")[1].TextContent);
+        Assert.Equal($"/Admin/Payments/{duplicate.Id}", refundedRow.QuerySelector("a[aria-label^='Review']")!.GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Get_Dashboard_NoDuplicates_SaysSo()
+    {
+        var admin = await AdminSession.SignInAsync(Factory);
+
+        var dashboard = await admin.GetDocumentAsync("/Admin");
+
+        Assert.Equal("No duplicate payments waiting.", dashboard.QuerySelector("#no-duplicates")!.TextContent);
+        Assert.Null(dashboard.QuerySelector("table.duplicates"));
+    }
 }
