@@ -130,6 +130,22 @@ public class NeedsAttentionTests(ShopFixture fixture) : ShopTest(fixture)
     }
 
     [Fact]
+    public async Task Post_Resync_NeedsAttention_IsWrittenToTheTimelineUnderTheAdminsName()
+    {
+        var record = await NeedsAttentionAsync();
+        var admin = await AdminSession.SignInAsync(Factory);
+        var page = await admin.GetDocumentAsync($"/Admin/Payments/{record.Id}");
+
+        var response = await admin.SubmitAsync(page.Form("#resync-form"));
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.Equal(PaymentStatus.NeedsAttention, (await ReloadAsync(record.Id)).Status);
+        Assert.Contains(await TimelineAsync(record.Id), e => e.Source == $"admin:{AdminEmail}" && e.Note.StartsWith("Re-sync from Stripe: Re-synced from Stripe", StringComparison.Ordinal));
+        Assert.Contains((await admin.FollowRedirectAsync(response)).QuerySelectorAll(".timeline li"),
+            li => li.TextContent.Contains($"admin:{AdminEmail}", StringComparison.Ordinal) && li.TextContent.Contains("Re-sync from Stripe", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Post_Webhook_DashboardRefundOfNeedsAttentionRecord_CountsTheMoneyAndKeepsNeedsAttention()
     {
         var record = await NeedsAttentionAsync();

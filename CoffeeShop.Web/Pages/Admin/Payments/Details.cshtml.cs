@@ -62,7 +62,8 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
 
     public async Task<IActionResult> OnPostResyncAsync(long id, CancellationToken cancellationToken)
     {
-        if (!await db.PaymentRecords.AnyAsync(p => p.Id == id, cancellationToken))
+        var status = await db.PaymentRecords.Where(p => p.Id == id).Select(p => (PaymentStatus?)p.Status).SingleOrDefaultAsync(cancellationToken);
+        if (status is null)
         {
             return NotFound();
         }
@@ -78,6 +79,11 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
         catch (PaymentProviderException)
         {
             TempData["Message"] = "Stripe could not be reached; try again in a moment.";
+        }
+
+        if (status == PaymentStatus.NeedsAttention)
+        {
+            await attention.RecordActionAsync(id, AdminName, $"Re-sync from Stripe: {TempData.Peek("Message")}", cancellationToken);
         }
 
         return new SeeOtherResult(Url.Page("/Admin/Payments/Details", new { id })!);
