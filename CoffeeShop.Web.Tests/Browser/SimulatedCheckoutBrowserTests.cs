@@ -228,6 +228,10 @@ public sealed class SimulatedCheckoutBrowserTests(ShopFixture fixture, BrowserFi
         await using (var db = Db())
         {
             await PaymentSeed.AddAsync(db, DateTimeOffset.UtcNow.AddHours(-1));
+            // The newest, so the payment page opened below offers its refund and mark-resolved forms, and the dashboard lists it.
+            var duplicate = await PaymentSeed.AddAsync(db, DateTimeOffset.UtcNow.AddMinutes(-30), PaymentStatus.NeedsAttention);
+            duplicate.AttentionReason = $"{AttentionReasons.DuplicatePayment}: the order was already paid";
+            await db.SaveChangesAsync();
         }
 
         await AdminSession.CreateUserAsync(Shop.Factory, AdminEmail, admin: true);
@@ -253,8 +257,10 @@ public sealed class SimulatedCheckoutBrowserTests(ShopFixture fixture, BrowserFi
         await CheckAsync("admin payments");
         await page.Locator("table.payments tbody tr").First.GetByRole(AriaRole.Link).First.ClickAsync();
         await session.WaitForPathAsync("^/Admin/Payments/[0-9]+$");
+        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "What was done" })).ToBeVisibleAsync();
         await CheckAsync("admin payment");
         await session.GotoAsync("/Admin");
+        await Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Refund €25.00 to buyer@example.com") })).ToBeVisibleAsync();
         await CheckAsync("dashboard");
 
         // Each page was really checked: the forms' controls are all there.

@@ -27,6 +27,27 @@ public class PaymentStatusRulesTests
         Assert.Equal(allowed, PaymentStatusRules.CanMove(from, to));
 
     [Theory]
+    [InlineData(PaymentStatus.Succeeded, true)]
+    [InlineData(PaymentStatus.PartiallyRefunded, true)]
+    [InlineData(PaymentStatus.Disputed, true)]
+    [InlineData(PaymentStatus.NeedsAttention, true)]
+    [InlineData(PaymentStatus.Pending, false)]
+    [InlineData(PaymentStatus.Processing, false)]
+    [InlineData(PaymentStatus.Failed, false)]
+    [InlineData(PaymentStatus.Canceled, false)]
+    public void IsRefundable_PaidOrNeedingAttention(PaymentStatus status, bool refundable) =>
+        Assert.Equal(refundable, PaymentStatusRules.IsRefundable(status));
+
+    [Theory]
+    [InlineData("Duplicate payment: order CS-1 was already paid", true)]
+    [InlineData("Duplicate payment", true)]
+    [InlineData("duplicate payment", false)]
+    [InlineData("PaymentIntent pi_1 is for €1.00, the order is €2.00", false)]
+    [InlineData(null, false)]
+    public void AttentionReasons_RecognisesDuplicatePayments(string? reason, bool duplicate) =>
+        Assert.Equal(duplicate, AttentionReasons.IsDuplicatePayment(reason));
+
+    [Theory]
     [InlineData("succeeded", null, PaymentStatus.Succeeded)]
     [InlineData("processing", null, PaymentStatus.Processing)]
     [InlineData("requires_action", null, PaymentStatus.RequiresAction)]

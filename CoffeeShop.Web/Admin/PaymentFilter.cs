@@ -7,7 +7,7 @@ namespace CoffeeShop.Web.Admin;
 /// <summary>
 /// The admin's view of payment records, all in the query string so a view can be bookmarked:
 /// statuses, a date range in the shop's time zone, a search (email, order reference, pi_…),
-/// "needs attention", and a keyset cursor (never OFFSET).
+/// "needs attention" (unresolved NeedsAttention, disputes, payments stuck unsettled), and a keyset cursor (never OFFSET).
 /// </summary>
 public sealed class PaymentFilter : System.ComponentModel.DataAnnotations.IValidatableObject
 {
@@ -72,7 +72,8 @@ public sealed class PaymentFilter : System.ComponentModel.DataAnnotations.IValid
         if (Attention)
         {
             var unsettled = PaymentStatusRules.Unsettled;
-            records = records.Where(p => p.Status == PaymentStatus.NeedsAttention || p.Status == PaymentStatus.Disputed
+            // A NeedsAttention item an admin has marked resolved no longer asks for anyone.
+            records = records.Where(p => (p.Status == PaymentStatus.NeedsAttention && p.AttentionResolvedAt == null) || p.Status == PaymentStatus.Disputed
                 || (unsettled.Contains(p.Status) && p.UpdatedAt < stuckBefore));
         }
 

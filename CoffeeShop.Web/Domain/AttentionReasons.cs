@@ -8,4 +8,7 @@ public static class AttentionReasons
 
     /// <summary>Money arrived after the attempt's stock was given back, and the bags are gone.</summary>
     public const string PaidButOutOfStock = "Paid but out of stock";
+
+    public static bool IsDuplicatePayment(string? reason) =>
+        reason is not null && reason.StartsWith(DuplicatePayment, StringComparison.Ordinal);
 }

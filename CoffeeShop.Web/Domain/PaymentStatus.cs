@@ -46,6 +46,12 @@ public static class PaymentStatusRules
     public static bool IsPaid(PaymentStatus status) =>
         status is PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded or PaymentStatus.Refunded or PaymentStatus.Disputed;
 
+    /// <summary>
+    /// An admin may send money back: it was taken, or the record needs attention and its PaymentIntent may hold
+    /// money at Stripe (a duplicate, a mismatch). Stripe itself refuses when nothing was charged.
+    /// </summary>
+    public static bool IsRefundable(PaymentStatus status) => IsPaid(status) || status == PaymentStatus.NeedsAttention;
+
     /// <summary>Where a paid record stands once <paramref name="refunded"/> of <paramref name="amount"/> has gone back.</summary>
     public static PaymentStatus AfterRefunds(long amount, long refunded) =>
         refunded <= 0 ? PaymentStatus.Succeeded : refunded >= amount ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded;

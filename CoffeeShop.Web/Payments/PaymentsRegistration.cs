@@ -43,6 +43,7 @@ public static class PaymentsRegistration
         services.AddScoped<CheckoutPayment>();
         services.AddScoped<RefundPayment>();
         services.AddScoped<RefundSync>();
+        services.AddScoped<ResolveAttention>();
         services.AddScoped<StripeWebhookReceiver>();
 
         services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -36,9 +36,9 @@ public sealed class RefundPayment(IDbContextFactory<AppDbContext> contexts, IPay
                 return new RefundOutcome(RefundOutcomeKind.AlreadyRequested, "This refund was already requested; it was not sent twice.");
             }
 
-            if (!PaymentStatusRules.IsPaid(record.Status) || record.PaymentIntentId is null)
+            if (!PaymentStatusRules.IsRefundable(record.Status) || record.PaymentIntentId is null)
             {
-                return new RefundOutcome(RefundOutcomeKind.Refused, "Only a paid payment can be refunded.");
+                return new RefundOutcome(RefundOutcomeKind.Refused, "Only a paid payment, or one needing attention with a PaymentIntent at Stripe, can be refunded.");
             }
 
             var held = await db.Refunds.Where(r => r.PaymentRecordId == record.Id && RefundStatusRules.HoldingMoney.Contains(r.Status)).SumAsync(r => r.AmountMinor, cancellationToken);

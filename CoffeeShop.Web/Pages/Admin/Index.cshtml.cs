@@ -1,3 +1,4 @@
+using System.Globalization;
 using CoffeeShop.Web.Admin;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
@@ -16,6 +17,11 @@ public class IndexModel(AppDbContext db, IOptions<ShopOptions> shop, IOptions<Re
     public RevenueChart Chart { get; private set; } = null!;
     public IReadOnlyList<(PaymentStatus Status, int Count)> StatusCounts { get; private set; } = [];
     public int NeedsAttention { get; private set; }
+
+    /// <summary>Unresolved duplicate payments, newest first: money to give back, one click each.</summary>
+    public IReadOnlyList<PaymentRecord> Duplicates { get; private set; } = [];
+
+    public const int DuplicatesShown = 20;
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
@@ -42,5 +48,13 @@ public class IndexModel(AppDbContext db, IOptions<ShopOptions> shop, IOptions<Re
 
         var stuckBefore = now.AddSeconds(-reconciliation.Value.MinimumAgeSeconds);
         NeedsAttention = await new PaymentFilter { Attention = true }.Apply(db.PaymentRecords, zone, stuckBefore).CountAsync(cancellationToken);
+
+        Duplicates = await db.PaymentRecords.AsNoTracking().Include(p => p.Order)
+            .Where(p => p.Status == PaymentStatus.NeedsAttention && p.AttentionResolvedAt == null
+                && p.AttentionReason != null && p.AttentionReason.StartsWith(AttentionReasons.DuplicatePayment))
+            .OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).Take(DuplicatesShown).ToListAsync(cancellationToken);
     }
+
+    public string Local(DateTimeOffset at) =>
+        TimeZoneInfo.ConvertTime(at, shop.Value.Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 }

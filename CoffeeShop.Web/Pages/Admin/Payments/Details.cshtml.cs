@@ -14,7 +14,7 @@ namespace CoffeeShop.Web.Pages.Admin.Payments;
 
 public sealed record TimelineItem(DateTimeOffset At, string Source, string Text);
 
-public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler reconciler, RefundSync refundSync, IOptions<ShopOptions> shop) : PageModel
+public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler reconciler, RefundSync refundSync, ResolveAttention attention, IOptions<ShopOptions> shop) : PageModel
 {
     public PaymentRecord Payment { get; private set; } = null!;
     public Order Order { get; private set; } = null!;
@@ -24,6 +24,9 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
 
     [BindProperty]
     public RefundInput Refund { get; set; } = new();
+
+    /// <summary>The mark-resolved form; bound by its own handler only, so the refund form's fields never count against it.</summary>
+    public ResolveInput Resolve { get; private set; } = new();
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
@@ -48,13 +51,19 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
         }
 
         var outcome = await refunds.RequestAsync(id, Refund.RequestId!.Value, amount.Minor, Refund.Reason, cancellationToken);
+        if (Payment.Status == PaymentStatus.NeedsAttention && outcome.Kind != RefundOutcomeKind.AlreadyRequested)
+        {
+            await attention.RecordActionAsync(id, AdminName, $"Refund of {amount} ({Refund.Reason ?? "no reason"}): {outcome.Message}", cancellationToken);
+        }
+
         TempData["Message"] = outcome.Message;
         return new SeeOtherResult(Url.Page("/Admin/Payments/Details", new { id })!);
     }
 
     public async Task<IActionResult> OnPostResyncAsync(long id, CancellationToken cancellationToken)
     {
-        if (!await db.PaymentRecords.AnyAsync(p => p.Id == id, cancellationToken))
+        var status = await db.PaymentRecords.Where(p => p.Id == id).Select(p => (PaymentStatus?)p.Status).SingleOrDefaultAsync(cancellationToken);
+        if (status is null)
         {
             return NotFound();
         }
@@ -72,6 +81,32 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
             TempData["Message"] = "Stripe could not be reached; try again in a moment.";
         }
 
+        if (status == PaymentStatus.NeedsAttention)
+        {
+            await attention.RecordActionAsync(id, AdminName, $"Re-sync from Stripe: {TempData.Peek("Message")}", cancellationToken);
+        }
+
+        return new SeeOtherResult(Url.Page("/Admin/Payments/Details", new { id })!);
+    }
+
+    public async Task<IActionResult> OnPostResolveAsync(long id, ResolveInput resolve, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        // The refund form's [BindProperty] is bound on every post of this page; only this form's fields count here.
+        Resolve = resolve;
+        ModelState.Clear();
+        if (!TryValidateModel(resolve, nameof(Resolve)))
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        var outcome = await attention.ResolveAsync(id, AdminName, resolve.Note!.Trim(), cancellationToken);
+        TempData["Message"] = outcome.Message;
         return new SeeOtherResult(Url.Page("/Admin/Payments/Details", new { id })!);
     }
 
@@ -100,11 +135,18 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
             .OrderBy(t => t.At).ToList();
         if (Refund.RequestId is null)
         {
-            Refund = new RefundInput { RequestId = Guid.NewGuid(), Amount = Payment.Refundable.ToMajorString() };
+            Refund = new RefundInput
+            {
+                RequestId = Guid.NewGuid(),
+                Amount = Payment.Refundable.ToMajorString(),
+                Reason = AttentionReasons.IsDuplicatePayment(Payment.AttentionReason) ? "duplicate" : null,
+            };
         }
 
         return true;
     }
+
+    private string AdminName => User.Identity?.Name ?? "admin";
 
     public sealed class RefundInput
     {
@@ -118,5 +160,12 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
 
         [RegularExpression("^(requested_by_customer|duplicate|fraudulent)$", ErrorMessage = "Choose a reason from the list.")]
         public string? Reason { get; set; }
+    }
+
+    public sealed class ResolveInput
+    {
+        [Required(ErrorMessage = "Write a note saying how this was resolved.")]
+        [StringLength(ResolveAttention.MaxNoteLength, ErrorMessage = "Keep the note to 500 characters or fewer.")]
+        public string? Note { get; set; }
     }
 }

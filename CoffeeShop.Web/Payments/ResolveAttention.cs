@@ -1,0 +1,72 @@
+using CoffeeShop.Web.Data;
+using CoffeeShop.Web.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace CoffeeShop.Web.Payments;
+
+public sealed record ResolveOutcome(bool Resolved, string Message);
+
+/// <summary>
+/// An admin works a NeedsAttention item: what they did to it goes into its timeline under their name, and
+/// marking it resolved (with a note) takes it off the dashboard. The status stays NeedsAttention: what
+/// happened to the money is history, and statuses only move forward.
+/// </summary>
+public sealed class ResolveAttention(IDbContextFactory<AppDbContext> contexts, TimeProvider clock)
+{
+    public const int MaxNoteLength = 500;
+
+    /// <summary>Marks the item resolved, once; the record's row is locked so two admins cannot both resolve it.</summary>
+    public async Task<ResolveOutcome> ResolveAsync(long paymentRecordId, string admin, string note, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(admin);
+        ArgumentException.ThrowIfNullOrWhiteSpace(note);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(note.Length, MaxNoteLength);
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var record = (await db.PaymentRecords.FromSql($"SELECT * FROM payment_records WHERE id = {paymentRecordId} FOR UPDATE")
+            .ToListAsync(cancellationToken)).SingleOrDefault();
+        if (record is null)
+        {
+            return new ResolveOutcome(false, "This payment does not exist.");
+        }
+
+        if (record.Status != PaymentStatus.NeedsAttention)
+        {
+            return new ResolveOutcome(false, $"Only a payment that needs attention can be marked resolved; this one is {record.Status}.");
+        }
+
+        if (record.AttentionResolvedAt is not null)
+        {
+            return new ResolveOutcome(false, $"{record.AttentionResolvedBy} already marked this resolved; nothing was changed.");
+        }
+
+        var now = clock.GetUtcNow();
+        record.AttentionResolvedAt = now;
+        record.AttentionResolvedBy = Truncate(admin, 254);
+        record.AttentionResolution = note;
+        record.UpdatedAt = now;
+        db.PaymentTimeline.Add(Entry(record.Id, now, admin, $"Resolved: {note}"));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new ResolveOutcome(true, "Marked resolved.");
+    }
+
+    /// <summary>Writes an admin's action on the item (a refund asked for, a re-sync) into its timeline under their name.</summary>
+    public async Task RecordActionAsync(long paymentRecordId, string admin, string action, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.PaymentTimeline.Add(Entry(paymentRecordId, clock.GetUtcNow(), admin, action));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static PaymentTimelineEntry Entry(long paymentRecordId, DateTimeOffset at, string admin, string note) => new()
+    {
+        PaymentRecordId = paymentRecordId,
+        At = at,
+        Source = Truncate($"admin:{admin}", 64),
+        Note = Truncate(note, 500),
+    };
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+}
