@@ -143,6 +143,52 @@ public class ReconcilerTests(ShopFixture fixture) : PaymentTest(fixture)
         var record = Assert.Single(await RecordsAsync());
         Assert.Equal(PaymentStatus.Failed, record.Status);
         Assert.Equal("no_payment_intent", record.FailureCode);
+        // Absence was proven with the List API over the attempt's creation window, and its bags went back.
+        Assert.Contains(Stripe.Requests, r => r.Method == "GET" && r.Path == "/v1/payment_intents" && r.Query.Contains("created", StringComparison.Ordinal));
+        Assert.Equal(StockReservation.Released, record.StockReservation);
+        Assert.Equal(0, await ReservedAsync());
+    }
+
+    [Fact]
+    public async Task Reconcile_SearchLagsBehindAChargeThatExists_ListFindsItAndThePaymentIsNotFailed()
+    {
+        await using (var broken = BrokenAfterStripe())
+        {
+            await PayAsync(broken);
+        }
+
+        // Stripe's Search is eventually consistent: it does not see the PaymentIntent yet.
+        Stripe.SearchLag = TimeSpan.FromHours(1);
+        // Past the minimum age and the (short) abandon time; the PaymentIntent is inside the creation window.
+        await AgeRecordsAsync(TimeSpan.FromMinutes(6));
+        await using var quick = new ShopFactory(Stripe, new Dictionary<string, string?> { ["Reconciliation:AbandonAfterMinutes"] = "1" });
+
+        Assert.Equal(1, await ReconcileAsync(quick));
+
+        var record = Assert.Single(await RecordsAsync());
+        Assert.Equal(PaymentStatus.Succeeded, record.Status);
+        Assert.Equal(Assert.Single(Stripe.PaymentIntents).Id, record.PaymentIntentId);
+        Assert.Equal(OrderStatus.Paid, record.Order!.Status);
+        Assert.Contains(Stripe.Requests, r => r.Path == "/v1/payment_intents/search");
+        Assert.Contains(Stripe.Requests, r => r.Method == "GET" && r.Path == "/v1/payment_intents");
+    }
+
+    [Fact]
+    public async Task FailNeverReached_RecordThatMovedMeanwhile_IsLeftAsItIs()
+    {
+        var shopper = new Shopper(Factory.CreateBrowserClient());
+        await shopper.AddToCartAsync("kiambu-aa", 1);
+        await shopper.PayAsync("ctoken_pm_card_authenticationRequired_redirect");
+        var waiting = Assert.Single(await RecordsAsync());
+
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<FinalizePayment>().FailNeverReachedAsync(waiting.Id, "reconciler", CancellationToken.None);
+        }
+
+        var after = Assert.Single(await RecordsAsync());
+        Assert.Equal(PaymentStatus.RequiresAction, after.Status);
+        Assert.Equal(StockReservation.Held, after.StockReservation);
     }
 
     [Fact]

@@ -58,6 +58,55 @@ public sealed class ScaleOutTests(ShopFixture fixture) : PaymentTest(fixture)
     }
 
     [Fact]
+    public async Task Checkout_TwoTabsOfOneCartPaidAtOnceOnTwoInstances_OnePaymentIntent()
+    {
+        var b = StartInstance();
+        var (onA, onB) = OneBrowser(A, b);
+        var shopperOnA = new Shopper(onA);
+        await shopperOnA.AddToCartAsync("kiambu-aa", 2);
+        var tabOnA = await shopperOnA.CheckoutPageAsync();
+        var tabOnB = await new Shopper(onB).CheckoutPageAsync();
+        Stripe.Latency = TimeSpan.FromMilliseconds(500);
+
+        var responses = await Task.WhenAll(
+            shopperOnA.PayAsync(ConfirmationTokens.Visa, checkoutPage: tabOnA),
+            new Shopper(onB).PayAsync(ConfirmationTokens.Visa, checkoutPage: tabOnB));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.SeeOther, r.StatusCode));
+        Assert.Single(Stripe.PaymentIntents);
+        var record = Assert.Single(await RecordsAsync());
+        Assert.Equal(PaymentStatus.Succeeded, record.Status);
+        Assert.Equal(OrderStatus.Paid, record.Order!.Status);
+    }
+
+    [Fact]
+    public async Task Checkout_TwoCustomersForTheLastBagOnTwoInstances_OneIsCharged()
+    {
+        Fixture.StockBaseline.Set("kiambu-aa", 1);
+        await using (var db = Db())
+        {
+            await db.Products.Where(p => p.Slug == "kiambu-aa").ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, 1));
+        }
+
+        var b = StartInstance();
+        var ada = new Shopper(A.CreateBrowserClient());
+        var bob = new Shopper(b.CreateBrowserClient());
+        await ada.AddToCartAsync("kiambu-aa", 1);
+        await bob.AddToCartAsync("kiambu-aa", 1);
+        var adaPage = await ada.CheckoutPageAsync();
+        var bobPage = await bob.CheckoutPageAsync();
+        Stripe.Latency = TimeSpan.FromMilliseconds(300);
+
+        var responses = await Task.WhenAll(ada.PayAsync(ConfirmationTokens.Visa, checkoutPage: adaPage), bob.PayAsync(ConfirmationTokens.Visa, checkoutPage: bobPage));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.SeeOther);
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.BadRequest);
+        Assert.Single(Stripe.PaymentIntents);
+        await using var after = Db();
+        Assert.Equal((0, 0), await after.Products.Where(p => p.Slug == "kiambu-aa").Select(p => new ValueTuple<int, int>(p.Stock, p.Reserved)).SingleAsync());
+    }
+
+    [Fact]
     public async Task Cart_FilledOnA_IsCheckedOutOnB()
     {
         var b = StartInstance();

@@ -93,6 +93,9 @@ public enum StockReservation
     Held,
     Released,
     Sold,
+
+    /// <summary>Sold, then put back on the shelf by an admin with a refund.</summary>
+    Returned,
 }
 
 /// <summary>One line in a payment's history: who said what, and whether it changed the status.</summary>

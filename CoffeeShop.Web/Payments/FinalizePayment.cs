@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CoffeeShop.Web.Payments;
 
-public sealed record FinalizeResult(long PaymentRecordId, string OrderPublicId, PaymentStatus Status, bool Changed);
+public sealed record FinalizeResult(long PaymentRecordId, string OrderPublicId, PaymentStatus Status, bool Changed, bool StockReturned = false);
 
 /// <summary>A refund as Stripe reports it; <see cref="ShopRefundId"/> is set when the shop asked for it.</summary>
 public sealed record RefundSnapshot(string StripeRefundId, long Amount, string Currency, string Status, string? Reason, Guid? ShopRefundId, string? FailureMessage = null)
@@ -23,7 +23,11 @@ public sealed record RefundSnapshot(string StripeRefundId, long Amount, string C
 /// </summary>
 public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, TimeProvider clock, ILogger<FinalizePayment> logger)
 {
-    private sealed record Decision(PaymentStatus Target, string Note, bool AlwaysNote = false);
+    private sealed record Decision(PaymentStatus Target, string Note, bool AlwaysNote = false)
+    {
+        /// <summary>A stock move the decision itself asks for (besides those its status change brings).</summary>
+        public StockMove Stock { get; init; }
+    }
 
     /// <summary>Settles a record from what Stripe says of its PaymentIntent.</summary>
     public Task<FinalizeResult> ApplyAsync(long paymentRecordId, PaymentIntentSnapshot intent, string source, CancellationToken cancellationToken) =>
@@ -83,6 +87,12 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
             return Task.FromResult(new Decision(PaymentStatus.NeedsAttention, why));
         }, cancellationToken);
 
+    /// <summary>An admin's refund that puts the order's bags back on the shelf: only bags this payment sold, and only once.</summary>
+    public Task<FinalizeResult> ReturnToStockAsync(long paymentRecordId, string source, CancellationToken cancellationToken) =>
+        MoveAsync(paymentRecordId, source, (_, record) => Task.FromResult(record.StockReservation == StockReservation.Sold
+            ? new Decision(record.Status, "The order's bags returned to stock", AlwaysNote: true) { Stock = StockMove.Return }
+            : new Decision(record.Status, $"Nothing returned to stock: this payment's bags are {record.StockReservation}", AlwaysNote: true)), cancellationToken);
+
     /// <summary>Records refunds (made by the shop or in the Stripe Dashboard) and the refunded total.</summary>
     public Task<FinalizeResult> ApplyRefundsAsync(long paymentRecordId, IReadOnlyList<RefundSnapshot> refunds, long? chargeAmountRefunded,
         string source, CancellationToken cancellationToken) =>
@@ -129,7 +139,12 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
         var from = record.Status;
 
         var decision = await decide(db, record);
-        var stock = StockMove.None;
+        var stock = decision.Stock;
+        if (stock == StockMove.Return)
+        {
+            record.StockReservation = StockReservation.Returned;
+        }
+
         if (PaymentStatusRules.CanMove(from, decision.Target) && PaymentStatusRules.IsPaid(decision.Target) && !PaymentStatusRules.IsPaid(from))
         {
             (decision, stock) = await TakeTheMoneyAsync(db, record, order, decision, now, cancellationToken);
@@ -171,7 +186,7 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
                 record.Id, record.OrderId, from, decision.Target, source, record.PaymentIntentId);
         }
 
-        return new FinalizeResult(record.Id, order.PublicId, record.Status, changed);
+        return new FinalizeResult(record.Id, order.PublicId, record.Status, changed, stock == StockMove.Return);
     }
 
     /// <summary>

@@ -23,7 +23,8 @@ public sealed class RefundPayment(IDbContextFactory<AppDbContext> contexts, IPay
 {
     public static readonly string[] Reasons = ["requested_by_customer", "duplicate", "fraudulent"];
 
-    public async Task<RefundOutcome> RequestAsync(long paymentRecordId, Guid refundId, long amountMinor, string? reason, CancellationToken cancellationToken)
+    public async Task<RefundOutcome> RequestAsync(long paymentRecordId, Guid refundId, long amountMinor, string? reason, CancellationToken cancellationToken,
+        bool returnToStock = false)
     {
         string paymentIntentId;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
@@ -70,7 +71,9 @@ public sealed class RefundPayment(IDbContextFactory<AppDbContext> contexts, IPay
         if (result.Refund is { } refund)
         {
             await finalize.ApplyRefundsAsync(paymentRecordId, [refund], null, "admin refund", cancellationToken);
-            return new RefundOutcome(RefundOutcomeKind.Refunded, $"Refunded {new Money(refund.Amount, refund.Currency.ToUpperInvariant())}.");
+            var returned = returnToStock && (await finalize.ReturnToStockAsync(paymentRecordId, "admin refund", cancellationToken)).StockReturned;
+            return new RefundOutcome(RefundOutcomeKind.Refunded,
+                $"Refunded {new Money(refund.Amount, refund.Currency.ToUpperInvariant())}.{(returned ? " The bags are back in stock." : "")}");
         }
 
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))

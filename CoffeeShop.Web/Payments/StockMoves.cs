@@ -17,6 +17,9 @@ internal enum StockMove
 
     /// <summary>Late money, the bags no longer held but still available (checked and locked): they leave stock.</summary>
     SellAvailable,
+
+    /// <summary>Sold bags come back with a refund: they are on hand again.</summary>
+    Return,
 }
 
 /// <summary>
@@ -32,12 +35,20 @@ internal static class StockMoves
         StockMove.Release => ReleaseAsync(db, order.Id, cancellationToken),
         StockMove.SellHeld => SellAsync(db, order, held: true, cancellationToken),
         StockMove.SellAvailable => SellAsync(db, order, held: false, cancellationToken),
+        StockMove.Return => ReturnAsync(db, order.Id, cancellationToken),
         _ => Task.FromResult(0),
     };
 
     private static Task<int> ReleaseAsync(AppDbContext db, long orderId, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync($"""
             UPDATE products SET reserved = products.reserved - line.quantity
+            FROM (SELECT product_id, sum(quantity)::int AS quantity FROM order_lines WHERE order_id = {orderId} GROUP BY product_id) AS line
+            WHERE products.id = line.product_id
+            """, cancellationToken);
+
+    private static Task<int> ReturnAsync(AppDbContext db, long orderId, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync($"""
+            UPDATE products SET stock = products.stock + line.quantity
             FROM (SELECT product_id, sum(quantity)::int AS quantity FROM order_lines WHERE order_id = {orderId} GROUP BY product_id) AS line
             WHERE products.id = line.product_id
             """, cancellationToken);

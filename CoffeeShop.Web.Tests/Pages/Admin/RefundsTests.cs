@@ -55,6 +55,50 @@ public class RefundsTests(ShopFixture fixture) : PaymentTest(fixture)
     }
 
     [Fact]
+    public async Task Post_Refund_WithReturnToStock_PutsTheBagsBackOnceAndWithoutItLeavesThemSold()
+    {
+        var record = await PaidOrderAsync();
+        var stockAfterSale = await StockAsync();
+        var (admin, page) = await DetailsAsync(record.Id);
+        Assert.NotNull(page.QuerySelector("#Refund_ReturnToStock"));
+
+        var response = await admin.SubmitAsync(page.Form("#refund-form"), new Dictionary<string, string?>
+        {
+            ["Refund.Amount"] = "10.00",
+            ["Refund.ReturnToStock"] = "true",
+        });
+
+        Assert.Contains("The bags are back in stock", (await admin.FollowRedirectAsync(response)).QuerySelector(".notice")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(stockAfterSale + 2, await StockAsync());
+        Assert.Equal(StockReservation.Returned, (await ReloadAsync(record.Id)).StockReservation);
+
+        var again = await admin.GetDocumentAsync($"/Admin/Payments/{record.Id}");
+        Assert.Null(again.QuerySelector("#Refund_ReturnToStock"));
+        await admin.SubmitAsync(again.Form("#refund-form"), new Dictionary<string, string?> { ["Refund.Amount"] = "5.00", ["Refund.ReturnToStock"] = "true" });
+
+        Assert.Equal(stockAfterSale + 2, await StockAsync());
+    }
+
+    [Fact]
+    public async Task Post_Refund_WithoutReturnToStock_LeavesTheBagsSold()
+    {
+        var record = await PaidOrderAsync();
+        var stockAfterSale = await StockAsync();
+        var (admin, page) = await DetailsAsync(record.Id);
+
+        await admin.SubmitAsync(page.Form("#refund-form"));
+
+        Assert.Equal(stockAfterSale, await StockAsync());
+        Assert.Equal(StockReservation.Sold, (await ReloadAsync(record.Id)).StockReservation);
+    }
+
+    private async Task<int> StockAsync()
+    {
+        await using var db = Db();
+        return await db.Products.Where(p => p.Slug == "kiambu-aa").Select(p => p.Stock).SingleAsync();
+    }
+
+    [Fact]
     public async Task Post_Refund_Partial_MarksPartiallyRefundedAndOffersTheRest()
     {
         var record = await PaidOrderAsync();

@@ -50,7 +50,7 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
             return Page();
         }
 
-        var outcome = await refunds.RequestAsync(id, Refund.RequestId!.Value, amount.Minor, Refund.Reason, cancellationToken);
+        var outcome = await refunds.RequestAsync(id, Refund.RequestId!.Value, amount.Minor, Refund.Reason, cancellationToken, Refund.ReturnToStock);
         if (Payment.Status == PaymentStatus.NeedsAttention && outcome.Kind != RefundOutcomeKind.AlreadyRequested)
         {
             await attention.RecordActionAsync(id, AdminName, $"Refund of {amount} ({Refund.Reason ?? "no reason"}): {outcome.Message}", cancellationToken);
@@ -160,6 +160,9 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
 
         [RegularExpression("^(requested_by_customer|duplicate|fraudulent)$", ErrorMessage = "Choose a reason from the list.")]
         public string? Reason { get; set; }
+
+        /// <summary>The order's bags come back on the shelf (they were sold by this payment and the parcel came back, or never left).</summary>
+        public bool ReturnToStock { get; set; }
     }
 
     public sealed class ResolveInput
