@@ -1,5 +1,4 @@
 using System.Globalization;
-using CoffeeShop.Web.Admin;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
 using CoffeeShop.Web.Payments;

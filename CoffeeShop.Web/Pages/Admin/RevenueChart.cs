@@ -1,15 +1,7 @@
 using System.Globalization;
 using CoffeeShop.Web.Domain;
 
-namespace CoffeeShop.Web.Admin;
-
-/// <summary>Revenue of one day in the shop's time zone: paid amounts less refunds, in minor units.</summary>
-public sealed class DailyRevenue
-{
-    public DateOnly Day { get; set; }
-    public long Revenue { get; set; }
-    public int Payments { get; set; }
-}
+namespace CoffeeShop.Web.Pages.Admin;
 
 /// <summary>
 /// The dashboard's bar chart, laid out on the server: one bar per day for the last 30 days

@@ -2,7 +2,7 @@ using System.Globalization;
 using CoffeeShop.Web.Domain;
 using CsvHelper;
 
-namespace CoffeeShop.Web.Admin;
+namespace CoffeeShop.Web.Pages.Admin.Payments;
 
 /// <summary>
 /// The accounting export: RFC 4180 through CsvHelper, ISO 8601 UTC times, amounts in major units

@@ -2,7 +2,7 @@ using System.Globalization;
 using CoffeeShop.Web.Domain;
 using Microsoft.EntityFrameworkCore;
 
-namespace CoffeeShop.Web.Admin;
+namespace CoffeeShop.Web.Payments;
 
 /// <summary>
 /// The admin's view of payment records, all in the query string so a view can be bookmarked:
