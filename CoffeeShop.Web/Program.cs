@@ -1,4 +1,4 @@
-using CoffeeShop.Web.Admin;
+using CoffeeShop.Web.AdminAccounts;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Infrastructure;
 using CoffeeShop.Web.Payments;

@@ -1,5 +1,5 @@
 using System.Net;
-using CoffeeShop.Web.Admin;
+using CoffeeShop.Web.AdminAccounts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using CoffeeShop.Web.Admin;
+using CoffeeShop.Web.AdminAccounts;
 using CoffeeShop.Web.Tests.Infrastructure;
 using static CoffeeShop.Web.Tests.Security.HostileInput;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
-using CoffeeShop.Web.Admin;
+using CoffeeShop.Web.AdminAccounts;
 using CoffeeShop.Web.Tests.Infrastructure;
 using CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
 using Microsoft.AspNetCore.Identity;

@@ -1,7 +1,7 @@
 using System.Net;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
-using CoffeeShop.Web.Admin;
+using CoffeeShop.Web.AdminAccounts;
 using CoffeeShop.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;

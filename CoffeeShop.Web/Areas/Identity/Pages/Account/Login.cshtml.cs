@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using CoffeeShop.Web.Admin;
+using CoffeeShop.Web.AdminAccounts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;

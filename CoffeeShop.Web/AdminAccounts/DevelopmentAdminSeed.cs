@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace CoffeeShop.Web.Admin;
+namespace CoffeeShop.Web.AdminAccounts;
 
 /// <summary>
 /// Development start-up: makes <c>Admin:DevEmail</c> an admin with <c>Admin:DevPassword</c> (when both are

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace CoffeeShop.Web.Admin;
+namespace CoffeeShop.Web.AdminAccounts;
 
 /// <summary>The <c>Admin</c> settings section: sign-in lockout, and the admin Development seeds.</summary>
 public sealed class AdminOptions

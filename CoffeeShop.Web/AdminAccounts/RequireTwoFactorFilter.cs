@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.Extensions.Options;
 
-namespace CoffeeShop.Web.Admin;
+namespace CoffeeShop.Web.AdminAccounts;
 
 /// <summary>
 /// On every admin page: an admin without an authenticator is sent to enrol one first, when

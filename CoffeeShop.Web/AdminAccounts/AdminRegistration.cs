@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 
-namespace CoffeeShop.Web.Admin;
+namespace CoffeeShop.Web.AdminAccounts;
 
 public static class AdminRegistration
 {

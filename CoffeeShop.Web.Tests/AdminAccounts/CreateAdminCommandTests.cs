@@ -1,12 +1,12 @@
 using System.Net;
-using CoffeeShop.Web.Admin;
+using CoffeeShop.Web.AdminAccounts;
 using CoffeeShop.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-namespace CoffeeShop.Web.Tests.Admin;
+namespace CoffeeShop.Web.Tests.AdminAccounts;
 
 public class CreateAdminCommandTests(ShopFixture fixture) : ShopTest(fixture)
 {

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace CoffeeShop.Web.Admin;
+namespace CoffeeShop.Web.AdminAccounts;
 
 public enum CreateAdminOutcome
 {
