@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
 using CoffeeShop.Web.Tests.Infrastructure;
 using CoffeeShop.Web.Tests.Infrastructure.FakeStripe;

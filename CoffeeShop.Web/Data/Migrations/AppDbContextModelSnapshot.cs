@@ -605,7 +605,7 @@ namespace CoffeeShop.Web.Data.Migrations
                         });
                 });
 
-            modelBuilder.Entity("CoffeeShop.Web.Domain.StripeEventRecord", b =>
+            modelBuilder.Entity("CoffeeShop.Web.Data.StripeEventRecord", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(100)
@@ -988,7 +988,7 @@ namespace CoffeeShop.Web.Data.Migrations
                         .HasConstraintName("fk_refunds_payment_records_payment_record_id");
                 });
 
-            modelBuilder.Entity("CoffeeShop.Web.Domain.StripeEventRecord", b =>
+            modelBuilder.Entity("CoffeeShop.Web.Data.StripeEventRecord", b =>
                 {
                     b.HasOne("CoffeeShop.Web.Domain.PaymentRecord", null)
                         .WithMany()
