@@ -12,7 +12,8 @@ builder.Services.AddData();
 builder.Services.AddShopping();
 builder.Services.AddPayments();
 builder.Services.AddAdminIdentity(builder.Environment);
-builder.Services.AddShopPages(builder.Environment);
+builder.Services.AddRazorPagesWithCookies(builder.Environment);
+builder.Services.AddPageCaches();
 builder.Services.AddShopSecurity();
 
 var app = builder.Build();
@@ -28,7 +29,8 @@ if (app.Environment.IsDevelopment())
 }
 
 app.UseObservability();
-app.UseShopPages();
+app.UseShopPipeline();
+app.MapPagesAndStaticAssets();
 app.MapStripeWebhook();
 
 await app.RunAsync();

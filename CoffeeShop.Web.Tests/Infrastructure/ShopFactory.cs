@@ -31,7 +31,7 @@ public class ShopFactory(
     {
         foreach (var factory in Started.Keys)
         {
-            factory.Services.GetRequiredService<CoffeeShop.Web.Infrastructure.FirstVisitPageCache>().Clear();
+            factory.Services.GetRequiredService<CoffeeShop.Web.Infrastructure.FirstVisitPageCacheMiddleware>().Clear();
             await factory.Services.GetRequiredService<Microsoft.AspNetCore.OutputCaching.IOutputCacheStore>()
                 .EvictByTagAsync(CoffeeShop.Web.Infrastructure.WebRegistration.AnonymousCatalog, default);
         }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace CoffeeShop.Web.Tests.Pages;
 
 /// <summary>
-/// First visits to a product page share one rendering (FirstVisitPageCache), yet every visitor
+/// First visits to a product page share one rendering (FirstVisitPageCacheMiddleware), yet every visitor
 /// still gets an antiforgery cookie and token of their own that work only together.
 /// </summary>
 public class ProductPageCacheTests(ShopFixture fixture) : ShopTest(fixture)
@@ -28,7 +28,7 @@ public class ProductPageCacheTests(ShopFixture fixture) : ShopTest(fixture)
         // The second first visit is the stored rendering: the price changed in between and it still shows the old one.
         Assert.Equal("€16.90", PriceOn(adaPage));
         Assert.Equal(PriceOn(adaPage), PriceOn(gracePage));
-        Assert.Equal(1, Factory.Services.GetRequiredService<FirstVisitPageCache>().Count);
+        Assert.Equal(1, Factory.Services.GetRequiredService<FirstVisitPageCacheMiddleware>().Count);
         Assert.NotEqual(adaPage.Form("form.add").AntiforgeryToken(), gracePage.Form("form.add").AntiforgeryToken());
         Assert.Equal(
             adaPage.DocumentElement.OuterHtml.Replace(adaPage.Form("form.add").AntiforgeryToken(), "", StringComparison.Ordinal),
@@ -79,7 +79,7 @@ public class ProductPageCacheTests(ShopFixture fixture) : ShopTest(fixture)
     [Fact]
     public async Task Get_ProductPage_UnknownOrOutOfStockPages_AreNotStoredWithoutAToken()
     {
-        var cache = Factory.Services.GetRequiredService<FirstVisitPageCache>();
+        var cache = Factory.Services.GetRequiredService<FirstVisitPageCacheMiddleware>();
 
         Assert.Equal(HttpStatusCode.NotFound, (await Factory.CreateBrowserClient().GetAsync("/Products/no-such-coffee")).StatusCode);
         // Out of stock: no form, so no token to put in; it is rendered each time.
@@ -96,7 +96,7 @@ public class ProductPageCacheTests(ShopFixture fixture) : ShopTest(fixture)
         await factory.CreateBrowserClient().GetDocumentAsync(Page);
         await SetKiambuPriceAsync(1777);
 
-        clock.Advance(FirstVisitPageCache.Lifetime - TimeSpan.FromSeconds(1));
+        clock.Advance(FirstVisitPageCacheMiddleware.Lifetime - TimeSpan.FromSeconds(1));
         Assert.Equal("€16.90", PriceOn(await factory.CreateBrowserClient().GetDocumentAsync(Page)));
 
         clock.Advance(TimeSpan.FromSeconds(2));

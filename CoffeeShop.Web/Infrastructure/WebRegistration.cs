@@ -7,16 +7,13 @@ public static class WebRegistration
     /// <summary>The catalog as an anonymous first visitor sees it, cached for 30 seconds.</summary>
     public const string AnonymousCatalog = "anonymous-catalog";
 
-    /// <summary>Razor Pages with antiforgery on every form post, and compressed, fingerprinted static assets.</summary>
-    public static IServiceCollection AddShopPages(this IServiceCollection services, IHostEnvironment environment)
+    /// <summary>
+    /// Razor Pages that answer 404 to a handler they do not have, with the antiforgery cookie their forms
+    /// carry and the message (TempData) cookie their redirects carry.
+    /// </summary>
+    public static IServiceCollection AddRazorPagesWithCookies(this IServiceCollection services, IHostEnvironment environment)
     {
         services.AddRazorPages(options => options.Conventions.ConfigureFilter(new RequestGuards.UnknownHandlerFilter()));
-        services.AddOutputCache(options => options.AddPolicy(AnonymousCatalog, policy => policy
-            .Expire(TimeSpan.FromSeconds(30))
-            .Tag(AnonymousCatalog)
-            // Only a first visit without any cookie is shared: no cart, no session, no sign-in to leak.
-            .With(context => context.HttpContext.Request.Cookies.Count == 0)));
-        services.AddSingleton<FirstVisitPageCache>();
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "coffeeshop_af";
@@ -31,29 +28,54 @@ public static class WebRegistration
         return services;
     }
 
+    /// <summary>
+    /// The two caches for visitors without cookies: the output cache for the catalog, and the
+    /// first-visit cache for product pages, whose forms need a token of each visitor's own.
+    /// </summary>
+    public static IServiceCollection AddPageCaches(this IServiceCollection services)
+    {
+        services.AddOutputCache(options => options.AddPolicy(AnonymousCatalog, policy => policy
+            .Expire(TimeSpan.FromSeconds(30))
+            .Tag(AnonymousCatalog)
+            // Only a first visit without any cookie is shared: no cart, no session, no sign-in to leak.
+            .With(context => context.HttpContext.Request.Cookies.Count == 0)));
+        services.AddSingleton<FirstVisitPageCacheMiddleware>();
+        return services;
+    }
+
     /// <summary>Security headers and rate limits on every page (see SecurityHeaders and RateLimits).</summary>
     public static IServiceCollection AddShopSecurity(this IServiceCollection services) =>
         services.AddShopSecurityHeaders().AddShopRateLimits();
 
-    /// <summary>Error pages that never show a stack trace outside Development, then the pages themselves.</summary>
-    public static WebApplication UseShopPages(this WebApplication app)
+    /// <summary>The middleware every request passes through, in order; the endpoints come after it.</summary>
+    public static WebApplication UseShopPipeline(this WebApplication app)
     {
+        // First, so an exception anywhere below ends on the error page, never a stack trace (Development keeps its own page).
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error");
         }
 
+        // An error status answered below without a body (404, 400, 429…) is re-executed as the error page.
         app.UseStatusCodePagesWithReExecute("/Error/{0}");
+        // Before routing, so a bad query string is refused before any page or endpoint sees it.
         app.UseQueryStringGuard();
         app.UseRouting();
         // After routing, so the header policy and the rate limits know which page answers.
         app.UseSecurityHeaders();
         app.UseRateLimiter();
+        // Who is signed in, then whether they may open the page (the admin pages).
         app.UseAuthentication();
         app.UseAuthorization();
+        // Last before the pages: the caches serve only requests that passed every check above.
         app.UseOutputCache();
-        var firstVisitPages = app.Services.GetRequiredService<FirstVisitPageCache>();
-        app.Use((context, next) => firstVisitPages.InvokeAsync(context, next));
+        app.UseMiddleware<FirstVisitPageCacheMiddleware>();
+        return app;
+    }
+
+    /// <summary>The endpoints: compressed, fingerprinted static assets and the Razor Pages that link to them.</summary>
+    public static WebApplication MapPagesAndStaticAssets(this WebApplication app)
+    {
         app.MapStaticAssets();
         app.MapRazorPages().WithStaticAssets();
         return app;

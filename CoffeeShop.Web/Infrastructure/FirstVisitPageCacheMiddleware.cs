@@ -7,13 +7,6 @@ using Microsoft.Net.Http.Headers;
 namespace CoffeeShop.Web.Infrastructure;
 
 /// <summary>
-/// Marks a page whose first-visit rendering (a request without any cookie) is shared between
-/// visitors by <see cref="FirstVisitPageCache"/>, with a fresh antiforgery token put into each copy.
-/// </summary>
-[AttributeUsage(AttributeTargets.Class)]
-public sealed class FirstVisitCacheAttribute : Attribute;
-
-/// <summary>
 /// The product pages as a visitor without any cookie sees them, rendered once per
 /// <see cref="Lifetime"/> and served to every such visitor with their own antiforgery token and
 /// cookie. The output cache cannot do this: a page with a form carries a per-visitor token, and
@@ -22,7 +15,8 @@ public sealed class FirstVisitCacheAttribute : Attribute;
 /// rendering is stored only when it is a 200 HTML page holding exactly one token, no CSP nonce and
 /// no cookie other than the antiforgery one.
 /// </summary>
-public sealed class FirstVisitPageCache(IAntiforgery antiforgery, IOptions<AntiforgeryOptions> antiforgeryOptions, TimeProvider clock)
+/// <remarks>A singleton (registered in WebRegistration), so every request shares one store.</remarks>
+internal sealed class FirstVisitPageCacheMiddleware(IAntiforgery antiforgery, IOptions<AntiforgeryOptions> antiforgeryOptions, TimeProvider clock) : IMiddleware
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
@@ -32,12 +26,12 @@ public sealed class FirstVisitPageCache(IAntiforgery antiforgery, IOptions<Antif
 
     private sealed record Entry(byte[] Head, byte[] Tail, string ContentType, DateTimeOffset Expires);
 
-    /// <summary>Forgets every stored page (the catalog changed).</summary>
-    public void Clear() => _pages.Clear();
+    /// <summary>Forgets every stored page (tests reset and re-seed the catalog between them).</summary>
+    internal void Clear() => _pages.Clear();
 
     internal int Count => _pages.Count;
 
-    internal async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         if (!Applies(context))
         {
