@@ -8,20 +8,6 @@ using Microsoft.Extensions.Options;
 
 namespace CoffeeShop.Web.AdminAccounts;
 
-public enum CreateAdminOutcome
-{
-    Created,
-    Updated,
-    Refused,
-}
-
-public sealed record CreateAdminResult(CreateAdminOutcome Outcome, IReadOnlyList<string> Errors)
-{
-    public bool Succeeded => Outcome != CreateAdminOutcome.Refused;
-
-    internal static CreateAdminResult Refused(params IEnumerable<string> errors) => new(CreateAdminOutcome.Refused, [.. errors]);
-}
-
 /// <summary>
 /// <c>create-admin --email someone@example.com</c>: the only way to get an admin (there is no sign-up).
 /// A new address becomes an admin; an existing user gets the Admin role, the given password and any
