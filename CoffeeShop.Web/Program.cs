@@ -24,7 +24,8 @@ if (args is [CreateAdminCommand.Name, ..])
 
 if (app.Environment.IsDevelopment())
 {
-    await app.Services.MigrateAndSeedAsync();
+    await app.Services.MigrateDatabaseAsync();
+    await app.Services.SeedCatalogAsync();
 }
 
 app.UseObservability();

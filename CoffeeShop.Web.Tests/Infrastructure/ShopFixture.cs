@@ -1,5 +1,5 @@
 using CoffeeShop.Web.Data;
-using CoffeeShop.Web.Data.Seed;
+using CoffeeShop.Web.Shopping;
 using CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
