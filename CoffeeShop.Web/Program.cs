@@ -2,6 +2,7 @@ using CoffeeShop.Web.Admin;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Infrastructure;
 using CoffeeShop.Web.Payments;
+using CoffeeShop.Web.Payments.Simulated;
 using CoffeeShop.Web.Payments.Stripe;
 using CoffeeShop.Web.Shopping;
 
@@ -11,6 +12,8 @@ builder.AddObservability();
 builder.Services.AddData();
 builder.Services.AddShopping();
 builder.Services.AddPayments();
+builder.Services.AddStripePayments();
+builder.Services.AddSimulatedPayments();
 builder.Services.AddAdminIdentity(builder.Environment);
 builder.Services.AddShopPages(builder.Environment);
 builder.Services.AddShopSecurity();
