@@ -1,4 +1,5 @@
 using CoffeeShop.Web.Data.Seed;
+using CoffeeShop.Web.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -13,8 +14,8 @@ public static class DataRegistration
     {
         services.AddOptions<DatabaseOptions>()
             .Configure<IConfiguration>((o, config) => o.ConnectionString = config.GetConnectionString("CoffeeShop"))
+            .ValidateProblems(DatabaseOptions.Problems)
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
 
         // Pooled contexts. Pages get a scoped one; payment code that must own its transaction
         // (FinalizePayment, the checkout's phases) creates its own from the factory.
@@ -65,14 +66,5 @@ public static class DataRegistration
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await db.Database.MigrateAsync(cancellationToken);
         await scope.ServiceProvider.GetRequiredService<CatalogSeed>().SeedAsync(cancellationToken);
-    }
-
-    private sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
-        {
-            var problems = DatabaseOptions.Problems(options).ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using CoffeeShop.Web.Infrastructure;
 using CoffeeShop.Web.Payments.Simulated;
 using CoffeeShop.Web.Payments.Stripe;
 using Microsoft.Extensions.Options;
@@ -13,8 +14,9 @@ public static class PaymentsRegistration
     /// </summary>
     public static IServiceCollection AddPayments(this IServiceCollection services)
     {
-        services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StripeOptions>, StripeOptionsValidator>();
+        services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.Section)
+            .ValidateProblems<StripeOptions, IHostEnvironment>((options, environment) => StripeOptions.Problems(options, environment.IsDevelopment()))
+            .ValidateOnStart();
         services.AddSingleton<PaymentMode>();
 
         services.AddHttpClient(nameof(StripeClient))
@@ -51,14 +53,5 @@ public static class PaymentsRegistration
         services.AddScoped<Reconciler>();
         services.AddHostedService<ReconciliationService>();
         return services;
-    }
-
-    private sealed class StripeOptionsValidator(IHostEnvironment environment) : IValidateOptions<StripeOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, StripeOptions options)
-        {
-            var problems = StripeOptions.Problems(options, environment.IsDevelopment()).ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
     }
 }
