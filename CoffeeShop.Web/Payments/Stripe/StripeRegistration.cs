@@ -12,8 +12,9 @@ public static class StripeRegistration
     /// </summary>
     public static IServiceCollection AddStripePayments(this IServiceCollection services)
     {
-        services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StripeOptions>, StripeOptionsValidator>();
+        services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.Section)
+            .ValidateProblems<StripeOptions, IHostEnvironment>((options, environment) => StripeOptions.Problems(options, environment.IsDevelopment()))
+            .ValidateOnStart();
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StripeOptions>>().Value;
@@ -45,14 +46,5 @@ public static class StripeRegistration
         services.AddScoped<StripeWebhookReceiver>();
         services.AddSingleton<IValidateOptions<ReconciliationOptions>, ReconciliationFitsStripeCalls>();
         return services;
-    }
-
-    private sealed class StripeOptionsValidator(IHostEnvironment environment) : IValidateOptions<StripeOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, StripeOptions options)
-        {
-            var problems = StripeOptions.Problems(options, environment.IsDevelopment()).ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
     }
 }
