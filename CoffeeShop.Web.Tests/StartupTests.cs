@@ -22,6 +22,9 @@ public class StartupTests
     [InlineData("Stripe:PublishableKey", "not-a-key", "Stripe:PublishableKey must start with")]
     [InlineData("Stripe:WebhookSecret", "", "Stripe:WebhookSecret is required outside Development")]
     [InlineData("RateLimits:PaymentStatusChecksPerMinute", "0", "RateLimits:PaymentStatusChecksPerMinute must be between 1 and 100000")]
+    [InlineData("RateLimits:CheckoutPostsPerMinute", "0", "RateLimits:CheckoutPostsPerMinute must be between 1 and 100000")]
+    [InlineData("RateLimits:SignInPostsPerMinute", "-1", "RateLimits:SignInPostsPerMinute must be between 1 and 100000")]
+    [InlineData("RateLimits:RefundPostsPerMinute", "100001", "RateLimits:RefundPostsPerMinute must be between 1 and 100000")]
     public void Start_WithMissingOrMalformedSetting_FailsNamingTheKeyAndWhereToSetIt(string key, string value, string expected)
     {
         using var factory = new ShopFactory(settings: new Dictionary<string, string?> { [key] = value });

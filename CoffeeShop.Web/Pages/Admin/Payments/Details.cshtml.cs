@@ -31,6 +31,7 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
 
+    [RateLimited(RateLimits.RefundPosts)]
     public async Task<IActionResult> OnPostRefundAsync(long id, CancellationToken cancellationToken)
     {
         if (!await LoadAsync(id, cancellationToken))
