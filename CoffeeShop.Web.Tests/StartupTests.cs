@@ -12,12 +12,19 @@ public class StartupTests
     [InlineData("Shop:Currency", "XYZ", "Shop:Currency must be a currency Stripe supports")]
     [InlineData("Shop:Currency", "HRK", "Shop:Currency must be a currency Stripe supports")]
     [InlineData("Shop:Currency", "€", "Shop:Currency must be")]
+    [InlineData("Admin:LockoutMinutes", "0", "Admin:LockoutMinutes must be between 1 and 1440")]
+    [InlineData("Reconciliation:IntervalSeconds", "0", "Reconciliation:IntervalSeconds must be between 1 and 86400")]
+    [InlineData("Reconciliation:BatchSize", "5000", "Reconciliation:BatchSize must be between 1 and 1000")]
+    [InlineData("Stripe:TimeoutSeconds", "0", "Stripe:TimeoutSeconds must be between 1 and 600")]
     [InlineData("Stripe:SecretKey", "", "Stripe:SecretKey is missing")]
     [InlineData("Stripe:SecretKey", "sk_live_placeholder", "different modes")]
     [InlineData("Stripe:PublishableKey", "pk_live_placeholder", "different modes")]
     [InlineData("Stripe:PublishableKey", "not-a-key", "Stripe:PublishableKey must start with")]
     [InlineData("Stripe:WebhookSecret", "", "Stripe:WebhookSecret is required outside Development")]
     [InlineData("RateLimits:PaymentStatusChecksPerMinute", "0", "RateLimits:PaymentStatusChecksPerMinute must be between 1 and 100000")]
+    [InlineData("RateLimits:CheckoutPostsPerMinute", "0", "RateLimits:CheckoutPostsPerMinute must be between 1 and 100000")]
+    [InlineData("RateLimits:SignInPostsPerMinute", "-1", "RateLimits:SignInPostsPerMinute must be between 1 and 100000")]
+    [InlineData("RateLimits:RefundPostsPerMinute", "100001", "RateLimits:RefundPostsPerMinute must be between 1 and 100000")]
     public void Start_WithMissingOrMalformedSetting_FailsNamingTheKeyAndWhereToSetIt(string key, string value, string expected)
     {
         using var factory = new ShopFactory(settings: new Dictionary<string, string?> { [key] = value });

@@ -2,6 +2,7 @@ using CoffeeShop.Web.AdminAccounts;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Infrastructure;
 using CoffeeShop.Web.Payments;
+using CoffeeShop.Web.Payments.Simulated;
 using CoffeeShop.Web.Payments.Stripe;
 using CoffeeShop.Web.Shopping;
 
@@ -11,6 +12,8 @@ builder.AddObservability();
 builder.Services.AddData();
 builder.Services.AddShopping();
 builder.Services.AddPayments();
+builder.Services.AddStripePayments();
+builder.Services.AddSimulatedPayments();
 builder.Services.AddAdminIdentity(builder.Environment);
 builder.Services.AddRazorPagesWithCookies(builder.Environment);
 builder.Services.AddPageCaches();
@@ -25,7 +28,8 @@ if (args is [CreateAdminCommand.Name, ..])
 
 if (app.Environment.IsDevelopment())
 {
-    await app.Services.MigrateAndSeedAsync();
+    await app.Services.MigrateDatabaseAsync();
+    await app.Services.SeedCatalogAsync();
 }
 
 app.UseObservability();

@@ -1,5 +1,5 @@
 using CoffeeShop.Web.Data;
-using CoffeeShop.Web.Data.Seed;
+using CoffeeShop.Web.Shopping;
 using CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,8 +65,13 @@ public sealed class ShopFixture : IAsyncLifetime
         await scope.ServiceProvider.GetRequiredService<CatalogSeed>().SeedAsync();
     }
 
-    public AppDbContext NewDbContext() =>
-        new(new DbContextOptionsBuilder<AppDbContext>().UseNpgsql(TestDatabase.ConnectionString).UseSnakeCaseNamingConvention().Options);
+    /// <summary>A context set up as the app sets up its own (<see cref="DataRegistration.UseShopDatabase"/>), on the test database.</summary>
+    public AppDbContext NewDbContext()
+    {
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        options.UseShopDatabase(TestDatabase.ConnectionString);
+        return new(options.Options);
+    }
 
     public async Task DisposeAsync()
     {

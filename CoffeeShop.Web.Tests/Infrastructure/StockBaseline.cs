@@ -1,4 +1,4 @@
-using CoffeeShop.Web.Data.Seed;
+using CoffeeShop.Web.Shopping;
 
 namespace CoffeeShop.Web.Tests.Infrastructure;
 

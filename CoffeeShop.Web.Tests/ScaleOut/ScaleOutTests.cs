@@ -217,14 +217,9 @@ public sealed class ScaleOutTests(ShopFixture fixture) : PaymentTest(fixture)
         // Two instances whose background reconcilers tick every second over the same table.
         StartInstance(reconciling);
         StartInstance(reconciling);
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        List<PaymentRecord> records;
-        do
-        {
-            await Task.Delay(250);
-            records = await RecordsAsync();
-        }
-        while (records.Any(r => r.Status != PaymentStatus.Succeeded) && DateTimeOffset.UtcNow < deadline);
+        List<PaymentRecord> records = [];
+        await Waits.UntilAsync(async () => (records = await RecordsAsync()).All(r => r.Status == PaymentStatus.Succeeded),
+            TimeSpan.FromSeconds(60), interval: TimeSpan.FromMilliseconds(250));
 
         Assert.All(records, r => Assert.Equal(PaymentStatus.Succeeded, r.Status));
         Assert.All(records, r => Assert.Equal(OrderStatus.Paid, r.Order!.Status));

@@ -54,7 +54,7 @@ public class BadInputTests(ShopFixture fixture, BadInputShop shop) : ShopTest(fi
     private const string GoodConfirmationToken = "ctoken_pm_card_visa";
     private const string Nobody = "nobody@example.com";
     private const string NotThePassword = "not-the-password-of-anyone";
-    private const string AntiforgeryCookie = "coffeeshop_af";
+    private const string AntiforgeryCookie = Web.Infrastructure.ShopCookies.Antiforgery;
     private const string CartCookie = Web.Shopping.CartCookie.Name;
     private const string AdminCookie = AdminRegistration.CookieName;
     private const string Refund = "/Admin/Payments/{paymentId}?handler=Refund";

@@ -1,5 +1,11 @@
 using System.Net;
+using CoffeeShop.Web.Infrastructure;
 using CoffeeShop.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CoffeeShop.Web.Tests.Security;
@@ -38,6 +44,30 @@ public class RateLimitTests(ShopFixture fixture) : ShopTest(fixture)
     }
 
     [Fact]
+    public async Task Post_Checkout_UnderEveryRouteOfThePage_CountsAgainstOneLimitAndLeavesTheGetAlone()
+    {
+        await using var shop = Limited();
+        var shopper = new Shopper(shop.CreateBrowserClient());
+        await shopper.AddToCartAsync("kiambu-aa");
+        var page = await shopper.CheckoutPageAsync();
+        var form = page.Form("#checkout-form");
+
+        form.SetAttribute("action", "/Checkout/Index");
+        var first = await shopper.PayAsync("ctoken_pm_card_visa_chargeDeclined", checkoutPage: page);
+        form.SetAttribute("action", "/checkout");
+        var second = await shopper.PayAsync("ctoken_pm_card_visa_chargeDeclined", checkoutPage: page);
+        form.SetAttribute("action", "/CHECKOUT/index/");
+        var third = await shopper.PayAsync("ctoken_pm_card_visa", checkoutPage: page);
+        var get = await shopper.Client.GetAsync(new Uri(ShopFactory.BaseAddress, "/Checkout/Index"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, first.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
+        AssertTooManyRequests(third);
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(2, Stripe.Requests.Count(r => r.Path == "/v1/payment_intents"));
+    }
+
+    [Fact]
     public async Task Post_SignIn_ThirdInAMinute_Is429()
     {
         await using var shop = Limited();
@@ -72,6 +102,41 @@ public class RateLimitTests(ShopFixture fixture) : ShopTest(fixture)
         }
 
         AssertTooManyRequests(last);
+        Assert.Equal(2, Stripe.Refunds.Count);
+    }
+
+    [Fact]
+    public async Task Post_Refund_WithTheHandlerNamedTwiceOrOnAnotherRoute_StillCountsAndOtherHandlersAreNotLimited()
+    {
+        await using var shop = Limited();
+        var shopper = new Shopper(shop.CreateBrowserClient());
+        await shopper.AddToCartAsync("kiambu-aa", 3);
+        await shopper.PayAsync("ctoken_pm_card_visa");
+        var admin = await AdminSession.SignInAsync(shop);
+        long id;
+        await using (var db = Db())
+        {
+            id = db.PaymentRecords.Single().Id;
+        }
+
+        var answers = new List<HttpStatusCode>();
+        foreach (var action in new[] { $"/Admin/Payments/{id}?handler=Refund&handler=Refund", $"/admin/payments/{id}/?HANDLER=refund", $"/Admin/Payments/{id}?handler=Refund&handler=Refund" })
+        {
+            var details = await admin.GetDocumentAsync($"/Admin/Payments/{id}");
+            var form = details.Form("#refund-form");
+            form.SetAttribute("action", action);
+            answers.Add((await admin.SubmitAsync(form, new Dictionary<string, string?> { ["Refund.Amount"] = "1.00" })).StatusCode);
+        }
+
+        var resyncs = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            var details = await admin.GetDocumentAsync($"/Admin/Payments/{id}");
+            resyncs.Add((await admin.SubmitAsync(details.Form("#resync-form"))).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.SeeOther, HttpStatusCode.SeeOther, HttpStatusCode.TooManyRequests], answers);
+        Assert.All(resyncs, r => Assert.Equal(HttpStatusCode.SeeOther, r));
         Assert.Equal(2, Stripe.Refunds.Count);
     }
 
@@ -131,5 +196,88 @@ public class RateLimitTests(ShopFixture fixture) : ShopTest(fixture)
         }
 
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a));
+    }
+
+    /// <summary>
+    /// Every POST the app answers, on every route of every page, and the rate-limit policy that applies to it:
+    /// a new page, handler or route gets no limit by accident, and a limited handler cannot be reached unlimited.
+    /// </summary>
+    private static readonly string[] ExpectedPostPolicies =
+    [
+        "POST /Admin/Payments/{id:long}?handler=Refund -> refund-posts",
+        "POST /Admin/Payments/{id:long}?handler=Resolve -> none",
+        "POST /Admin/Payments/{id:long}?handler=Resync -> none",
+        "POST /Cart/Index?handler=Add -> none",
+        "POST /Cart/Index?handler=Remove -> none",
+        "POST /Cart/Index?handler=Update -> none",
+        "POST /Cart?handler=Add -> none",
+        "POST /Cart?handler=Remove -> none",
+        "POST /Cart?handler=Update -> none",
+        "POST /Checkout -> checkout-posts",
+        "POST /Checkout/Index -> checkout-posts",
+        "POST /Checkout/SimulatedAuthentication -> none",
+        "POST /Error/{code:int?} -> none",
+        "POST /Identity/Account/Login -> sign-in-posts",
+        "POST /Identity/Account/LoginWith2fa -> sign-in-posts",
+        "POST /Identity/Account/LoginWithRecoveryCode -> sign-in-posts",
+        "POST /Identity/Account/Logout -> none",
+        "POST /Identity/Account/Manage -> none",
+        "POST /Identity/Account/Manage/ChangePassword -> none",
+        "POST /Identity/Account/Manage/DeletePersonalData -> none",
+        "POST /Identity/Account/Manage/Disable2fa -> none",
+        "POST /Identity/Account/Manage/DownloadPersonalData -> none",
+        "POST /Identity/Account/Manage/Email?handler=ChangeEmail -> none",
+        "POST /Identity/Account/Manage/Email?handler=SendVerificationEmail -> none",
+        "POST /Identity/Account/Manage/EnableAuthenticator -> none",
+        "POST /Identity/Account/Manage/ExternalLogins?handler=LinkLogin -> none",
+        "POST /Identity/Account/Manage/ExternalLogins?handler=RemoveLogin -> none",
+        "POST /Identity/Account/Manage/GenerateRecoveryCodes -> none",
+        "POST /Identity/Account/Manage/Index -> none",
+        "POST /Identity/Account/Manage/ResetAuthenticator -> none",
+        "POST /Identity/Account/Manage/SetPassword -> none",
+        "POST /Identity/Account/Manage/TwoFactorAuthentication -> none",
+        "POST /Identity/Account/ResetPassword -> none",
+        "POST /webhooks/stripe -> none",
+    ];
+
+    [Fact]
+    public async Task Endpoints_EveryPostOnEveryRoute_HasItsExpectedRateLimitPolicy()
+    {
+        var loader = Factory.Services.GetRequiredService<PageLoader>();
+        var actual = new List<string>();
+        foreach (var endpoint in Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var route = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
+            var pagePolicy = endpoint.Metadata.GetMetadata<DisableRateLimitingAttribute>() is null
+                ? endpoint.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName
+                : null;
+            if (endpoint.Metadata.GetMetadata<PageActionDescriptor>() is not { } descriptor)
+            {
+                if (endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains(HttpMethods.Post) == true)
+                {
+                    actual.Add($"POST {route} -> {pagePolicy ?? "none"}");
+                }
+
+                continue;
+            }
+
+            var page = descriptor as CompiledPageActionDescriptor ?? await loader.LoadAsync(descriptor, endpoint.Metadata);
+            var handlerPolicies = page.EndpointMetadata.OfType<HandlerRateLimits>().SingleOrDefault();
+            foreach (var handler in page.HandlerMethods)
+            {
+                var handlerPolicy = handlerPolicies?.PolicyOf(handler.MethodInfo);
+                if (HttpMethods.IsPost(handler.HttpMethod))
+                {
+                    actual.Add($"POST {route}{(handler.Name is null ? "" : "?handler=" + handler.Name)} -> {handlerPolicy ?? pagePolicy ?? "none"}");
+                }
+                else
+                {
+                    // The POST policies never reach a page's GET.
+                    Assert.True(handlerPolicy is null, $"{handler.HttpMethod} {route} {handler.Name}: {handlerPolicy}");
+                }
+            }
+        }
+
+        Assert.Equal(ExpectedPostPolicies.Order(StringComparer.Ordinal), actual.Distinct().Order(StringComparer.Ordinal));
     }
 }

@@ -1,8 +1,8 @@
 using System.Net;
-using System.Security.Cryptography;
 using CoffeeShop.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using OtpNet;
 
 namespace CoffeeShop.Web.Tests.Security;
 
@@ -11,30 +11,8 @@ public class TwoFactorTests(ShopFixture fixture) : ShopTest(fixture)
     private ShopFactory RequiringTwoFactor() => new(Stripe, new Dictionary<string, string?> { ["Admin:RequireTwoFactor"] = "true" },
         services: s => s.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero));
 
-    /// <summary>RFC 6238 TOTP (SHA-1, 30 s, 6 digits), as an authenticator app computes it.</summary>
-    private static string Totp(string base32Key)
-    {
-        var key = Base32(base32Key);
-        var counter = BitConverter.GetBytes(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30);
-        if (BitConverter.IsLittleEndian)
-        {
-            Array.Reverse(counter);
-        }
-
-#pragma warning disable CA5350 // RFC 6238 authenticators use HMAC-SHA1; this computes what the admin's phone would.
-        var hash = HMACSHA1.HashData(key, counter);
-#pragma warning restore CA5350
-        var offset = hash[^1] & 0x0F;
-        var code = ((hash[offset] & 0x7F) << 24 | hash[offset + 1] << 16 | hash[offset + 2] << 8 | hash[offset + 3]) % 1_000_000;
-        return code.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static byte[] Base32(string text)
-    {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var bits = string.Concat(text.TrimEnd('=').ToUpperInvariant().Select(c => Convert.ToString(alphabet.IndexOf(c), 2).PadLeft(5, '0')));
-        return Enumerable.Range(0, bits.Length / 8).Select(i => Convert.ToByte(bits.Substring(i * 8, 8), 2)).ToArray();
-    }
+    /// <summary>The code an authenticator app shows now (RFC 6238: SHA-1, 30 s, 6 digits).</summary>
+    private static string Totp(string base32Key) => new Totp(Base32Encoding.ToBytes(base32Key)).ComputeTotp(DateTime.UtcNow);
 
     [Fact]
     public async Task Get_Admin_WithoutAnAuthenticator_IsSentToEnrolFirst()

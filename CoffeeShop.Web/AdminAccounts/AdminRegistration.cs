@@ -1,4 +1,5 @@
 using CoffeeShop.Web.Data;
+using CoffeeShop.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -73,7 +74,7 @@ public static class AdminRegistration
 
     private static void ConfigureCookies(IServiceCollection services, IHostEnvironment environment)
     {
-        var secure = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        var secure = ShopCookies.SecurePolicy(environment);
         string[] identityCookies = [IdentityConstants.ApplicationScheme, IdentityConstants.ExternalScheme,
             IdentityConstants.TwoFactorUserIdScheme, IdentityConstants.TwoFactorRememberMeScheme];
         foreach (var scheme in identityCookies)

@@ -1,4 +1,3 @@
-using CoffeeShop.Web.Data.Seed;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -28,7 +27,6 @@ public static class DataRegistration
             .SetApplicationName("CoffeeShop")
             .PersistKeysToDbContext<AppDbContext>();
 
-        services.AddScoped<CatalogSeed>();
         return services;
     }
 
@@ -58,13 +56,11 @@ public static class DataRegistration
         return builder.ConnectionString;
     }
 
-    /// <summary>Development start-up: apply migrations and seed the catalog. Production uses the documented bundle.</summary>
-    public static async Task MigrateAndSeedAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    /// <summary>Development start-up: apply migrations. Production uses the documented bundle.</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
-        await scope.ServiceProvider.GetRequiredService<CatalogSeed>().SeedAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.MigrateAsync(cancellationToken);
     }
 
     private sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>

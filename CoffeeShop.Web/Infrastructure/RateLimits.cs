@@ -1,6 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using System.Reflection;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -11,18 +16,37 @@ public sealed class RateLimitOptions
 {
     public const string Section = "RateLimits";
 
-    [Range(1, 100000)]
+    [Range(1, 100000, ErrorMessage = "The setting RateLimits:CheckoutPostsPerMinute must be between 1 and 100000 (environment variable RateLimits__CheckoutPostsPerMinute).")]
     public int CheckoutPostsPerMinute { get; set; } = 10;
 
-    [Range(1, 100000)]
+    [Range(1, 100000, ErrorMessage = "The setting RateLimits:SignInPostsPerMinute must be between 1 and 100000 (environment variable RateLimits__SignInPostsPerMinute).")]
     public int SignInPostsPerMinute { get; set; } = 10;
 
-    [Range(1, 100000)]
+    [Range(1, 100000, ErrorMessage = "The setting RateLimits:RefundPostsPerMinute must be between 1 and 100000 (environment variable RateLimits__RefundPostsPerMinute).")]
     public int RefundPostsPerMinute { get; set; } = 20;
 
     /// <summary>GETs of the pages that look a payment up (return from the bank, 3-D Secure step), per client.</summary>
     [Range(1, 100000, ErrorMessage = "The setting RateLimits:PaymentStatusChecksPerMinute must be between 1 and 100000 (environment variable RateLimits__PaymentStatusChecksPerMinute).")]
     public int PaymentStatusChecksPerMinute { get; set; } = 30;
+}
+
+/// <summary>
+/// On a page handler method: each client's calls of this handler count against the named policy of
+/// <see cref="RateLimits"/>, whichever route or query string reached the page. Other handlers of the
+/// same page (its GET among them) are not limited by it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class RateLimitedAttribute(string policy) : Attribute
+{
+    public string Policy { get; } = policy;
+}
+
+/// <summary>Endpoint metadata of a page: the rate-limit policy of each of its handlers that has one.</summary>
+public sealed class HandlerRateLimits(IReadOnlyDictionary<MethodInfo, string> policies)
+{
+    public IReadOnlyDictionary<MethodInfo, string> Policies { get; } = policies;
+
+    public string? PolicyOf(MethodInfo handler) => Policies.GetValueOrDefault(handler);
 }
 
 public static class RateLimits
@@ -33,10 +57,26 @@ public static class RateLimits
     /// </summary>
     public const string PaymentStatusChecks = "payment-status-checks";
 
+    /// <summary>Placing an order (card testing).</summary>
+    public const string CheckoutPosts = "checkout-posts";
+
+    /// <summary>Signing in with a password, an authenticator code or a recovery code (guessing).</summary>
+    public const string SignInPosts = "sign-in-posts";
+
+    /// <summary>Refunding a payment.</summary>
+    public const string RefundPosts = "refund-posts";
+
     /// <summary>
-    /// Per-client fixed windows on checkout POSTs (card testing), sign-in POSTs (password guessing) and
-    /// refund POSTs, and the <see cref="PaymentStatusChecks"/> policy for the pages that carry it. Rejections are 429 with Retry-After. The Stripe webhook is never limited: Stripe's
-    /// retries must always get through, and its signature already authenticates it.
+    /// The default UI's second sign-in steps: they are not our page models, so they carry the sign-in
+    /// policy by page rather than by attribute (every route and handler name of the page still counts).
+    /// </summary>
+    private static readonly string[] IdentitySignInPages = ["/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode"];
+
+    /// <summary>
+    /// Per-client fixed windows on the handlers marked <see cref="RateLimitedAttribute"/> (checkout, sign-in
+    /// and refund POSTs), and the <see cref="PaymentStatusChecks"/> policy for the pages that carry it.
+    /// Rejections are 429 with Retry-After. The Stripe webhook is never limited: Stripe's retries must
+    /// always get through, and its signature already authenticates it.
     /// </summary>
     public static IServiceCollection AddShopRateLimits(this IServiceCollection services)
     {
@@ -46,64 +86,107 @@ public static class RateLimits
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.AddPolicy(PaymentStatusChecks, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = limits.Value.PaymentStatusChecksPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                }));
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
-                var (name, perMinute) = Classify(context.Request, limits.Value);
-                if (name is null)
-                {
-                    return RateLimitPartition.GetNoLimiter("unlimited");
-                }
-
-                var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                return RateLimitPartition.GetFixedWindowLimiter($"{name}:{client}", _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = perMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
-            });
+                ClientOf(context), _ => PerMinute(limits.Value.PaymentStatusChecksPerMinute)));
             options.OnRejected = (context, _) =>
             {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                WriteRetryAfter(context.HttpContext.Response, context.Lease);
                 return ValueTask.CompletedTask;
             };
         });
+
+        // Razor Pages put endpoint metadata on a page, not on one handler: the policy of the handler the
+        // framework actually selected is applied by a page filter.
+        services.AddSingleton<HandlerRateLimiter>();
+        services.AddOptions<MvcOptions>().Configure(options => options.Filters.AddService<HandlerRateLimitFilter>());
+        services.AddSingleton<HandlerRateLimitFilter>();
+        services.AddOptions<RazorPagesOptions>().Configure(options => options.Conventions.Add(new HandlerRateLimitConvention()));
         return services;
     }
 
-    private static (string? Name, int PerMinute) Classify(HttpRequest request, RateLimitOptions limits)
+    private static string ClientOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static FixedWindowRateLimiterOptions PerMinute(int permits) =>
+        new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
+
+    private static void WriteRetryAfter(HttpResponse response, RateLimitLease lease)
     {
-        if (!HttpMethods.IsPost(request.Method))
-        {
-            return (null, 0);
-        }
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+    }
 
-        var path = request.Path;
-        if (path.Equals("/Checkout", StringComparison.OrdinalIgnoreCase))
+    /// <summary>Reads <see cref="RateLimitedAttribute"/> (and the Identity sign-in pages) into each page's <see cref="HandlerRateLimits"/>.</summary>
+    private sealed class HandlerRateLimitConvention : IPageApplicationModelConvention
+    {
+        public void Apply(PageApplicationModel model)
         {
-            return ("checkout", limits.CheckoutPostsPerMinute);
-        }
+            var identitySignIn = model.AreaName == "Identity" && IdentitySignInPages.Contains(model.ViewEnginePath, StringComparer.OrdinalIgnoreCase);
+            var policies = new Dictionary<MethodInfo, string>();
+            foreach (var handler in model.HandlerMethods)
+            {
+                var policy = handler.Attributes.OfType<RateLimitedAttribute>().SingleOrDefault()?.Policy
+                    ?? (identitySignIn && HttpMethods.IsPost(handler.HttpMethod) ? SignInPosts : null);
+                if (policy is null)
+                {
+                    continue;
+                }
 
-        if (path.StartsWithSegments("/Identity/Account/Login", StringComparison.OrdinalIgnoreCase)
-            || path.StartsWithSegments("/Identity/Account/LoginWith2fa", StringComparison.OrdinalIgnoreCase))
+                if (policy is not (CheckoutPosts or SignInPosts or RefundPosts))
+                {
+                    throw new InvalidOperationException($"{model.ViewEnginePath}: {handler.MethodInfo.Name} names the rate-limit policy '{policy}', which RateLimits does not define.");
+                }
+
+                policies[handler.MethodInfo] = policy;
+            }
+
+            if (policies.Count > 0)
+            {
+                model.EndpointMetadata.Add(new HandlerRateLimits(policies));
+            }
+        }
+    }
+
+    /// <summary>One fixed window per policy and client.</summary>
+    private sealed class HandlerRateLimiter(IOptions<RateLimitOptions> options) : IDisposable
+    {
+        private readonly PartitionedRateLimiter<(string Policy, string Client)> _limiter =
+            PartitionedRateLimiter.Create<(string Policy, string Client), (string Policy, string Client)>(key =>
+                RateLimitPartition.GetFixedWindowLimiter(key, k => PerMinute(k.Policy switch
+                {
+                    CheckoutPosts => options.Value.CheckoutPostsPerMinute,
+                    SignInPosts => options.Value.SignInPostsPerMinute,
+                    RefundPosts => options.Value.RefundPostsPerMinute,
+                    _ => throw new InvalidOperationException($"No rate-limit policy named '{k.Policy}'."),
+                })));
+
+        public RateLimitLease Acquire(string policy, HttpContext context) => _limiter.AttemptAcquire((policy, ClientOf(context)));
+
+        public void Dispose() => _limiter.Dispose();
+    }
+
+    private sealed class HandlerRateLimitFilter(HandlerRateLimiter limiter) : IAsyncPageFilter
+    {
+        public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
+
+        public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
         {
-            return ("sign-in", limits.SignInPostsPerMinute);
-        }
+            var policy = context.HandlerMethod is { } handler
+                ? context.ActionDescriptor.EndpointMetadata.OfType<HandlerRateLimits>().FirstOrDefault()?.PolicyOf(handler.MethodInfo)
+                : null;
+            if (policy is null)
+            {
+                await next();
+                return;
+            }
 
-        if (path.StartsWithSegments("/Admin/Payments", StringComparison.OrdinalIgnoreCase)
-            && string.Equals(request.Query["handler"], "Refund", StringComparison.OrdinalIgnoreCase))
-        {
-            return ("refunds", limits.RefundPostsPerMinute);
-        }
+            using var lease = limiter.Acquire(policy, context.HttpContext);
+            if (!lease.IsAcquired)
+            {
+                WriteRetryAfter(context.HttpContext.Response, lease);
+                context.Result = new StatusCodeResult(StatusCodes.Status429TooManyRequests);
+                return;
+            }
 
-        return (null, 0);
+            await next();
+        }
     }
 }

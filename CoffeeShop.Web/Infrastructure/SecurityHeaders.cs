@@ -1,4 +1,3 @@
-using CoffeeShop.Web.Payments.Stripe;
 using Microsoft.Extensions.Options;
 
 namespace CoffeeShop.Web.Infrastructure;
@@ -21,9 +20,7 @@ public static class SecurityHeaders
     {
         services.AddSecurityHeaderPolicies((policies, services) =>
         {
-            // A Stripe stand-in configured with Stripe:ApiBase serves its own 3-D Secure pages.
-            var apiBase = services.GetRequiredService<IOptions<StripeOptions>>().Value.ApiBase;
-            var standIn = Uri.TryCreate(apiBase, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : null;
+            var standIn = services.GetRequiredService<IOptions<StripeStandIn>>().Value.Origin;
             policies.SetDefaultPolicy(policy => Shop(policy, stripe: false, standIn))
                 .AddPolicy(StripePolicy, policy => Shop(policy, stripe: true, standIn))
             .SetPolicySelector(context =>

@@ -16,14 +16,14 @@ public static class WebRegistration
         services.AddRazorPages(options => options.Conventions.ConfigureFilter(new RequestGuards.UnknownHandlerFilter()));
         services.AddAntiforgery(options =>
         {
-            options.Cookie.Name = "coffeeshop_af";
+            options.Cookie.Name = ShopCookies.Antiforgery;
             options.Cookie.SameSite = SameSiteMode.Strict;
-            options.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            options.Cookie.SecurePolicy = ShopCookies.SecurePolicy(environment);
         });
         services.Configure<CookieTempDataProviderOptions>(options =>
         {
-            options.Cookie.Name = "coffeeshop_msg";
-            options.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            options.Cookie.Name = ShopCookies.Message;
+            options.Cookie.SecurePolicy = ShopCookies.SecurePolicy(environment);
         });
         return services;
     }

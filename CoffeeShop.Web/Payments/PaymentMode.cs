@@ -1,12 +1,16 @@
-using CoffeeShop.Web.Payments.Stripe;
-using Microsoft.Extensions.Options;
-
 namespace CoffeeShop.Web.Payments;
 
-/// <summary>Stripe when keys are configured; simulated only in Development without keys (start-up refuses anything else).</summary>
-public sealed class PaymentMode(IOptions<StripeOptions> options)
+/// <summary>
+/// Which gateway takes the shop's payments: Stripe when keys are configured; simulated only in Development
+/// without keys (start-up refuses anything else). Built by the Stripe registration from its settings.
+/// </summary>
+public sealed record PaymentMode(bool IsSimulated, string? PublishableKey)
 {
-    public bool IsSimulated => !options.Value.HasKeys;
+    /// <summary>The key each <see cref="IPaymentGateway"/> implementation registers itself under.</summary>
+    public const string StripeGateway = "stripe";
 
-    public string? PublishableKey => options.Value.PublishableKey;
+    /// <inheritdoc cref="StripeGateway"/>
+    public const string SimulatedGateway = "simulated";
+
+    public string Gateway => IsSimulated ? SimulatedGateway : StripeGateway;
 }

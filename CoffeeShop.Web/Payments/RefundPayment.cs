@@ -21,8 +21,6 @@ public sealed record RefundOutcome(RefundOutcomeKind Kind, string Message);
 /// </summary>
 public sealed class RefundPayment(IDbContextFactory<AppDbContext> contexts, IPaymentGateway gateway, FinalizePayment finalize, TimeProvider clock)
 {
-    public static readonly string[] Reasons = ["requested_by_customer", "duplicate", "fraudulent"];
-
     public async Task<RefundOutcome> RequestAsync(long paymentRecordId, Guid refundId, long amountMinor, string? reason, CancellationToken cancellationToken,
         bool returnToStock = false)
     {

@@ -1,3 +1,5 @@
+using CoffeeShop.Web.Infrastructure;
+
 namespace CoffeeShop.Web.Shopping;
 
 /// <summary>
@@ -15,13 +17,13 @@ public sealed class CartCookie(IHttpContextAccessor accessor, IHostEnvironment e
         Http.Request.Cookies.TryGetValue(Name, out var value) && Guid.TryParseExact(value, "N", out var id) ? id : null;
 
     public void Write(Guid cartId) =>
-        Http.Response.Cookies.Append(Name, cartId.ToString("N"), new CookieOptions
+        Http.Response.Cookies.Append(Name, cartId.ToString("N"), new CookieBuilder
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Lax,
-            Secure = !environment.IsDevelopment(),
+            SecurePolicy = ShopCookies.SecurePolicy(environment),
             IsEssential = true,
             Path = "/",
-            Expires = clock.GetUtcNow().Add(Lifetime),
-        });
+            Expiration = Lifetime,
+        }.Build(Http, clock.GetUtcNow()));
 }

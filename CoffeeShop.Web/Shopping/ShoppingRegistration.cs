@@ -4,7 +4,7 @@ namespace CoffeeShop.Web.Shopping;
 
 public static class ShoppingRegistration
 {
-    /// <summary>Shop settings and the cookie-identified cart kept in PostgreSQL.</summary>
+    /// <summary>Shop settings, the starting catalog and the cookie-identified cart kept in PostgreSQL.</summary>
     public static IServiceCollection AddShopping(this IServiceCollection services)
     {
         services.AddOptions<ShopOptions>()
@@ -17,6 +17,14 @@ public static class ShoppingRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<CartCookie>();
         services.AddScoped<CartSession>();
+        services.AddScoped<CatalogSeed>();
         return services;
+    }
+
+    /// <summary>Development start-up, after the migrations: the starting catalog in the shop's currency.</summary>
+    public static async Task SeedCatalogAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<CatalogSeed>().SeedAsync(cancellationToken);
     }
 }

@@ -53,6 +53,9 @@ public sealed class FakeStripeApi : IAsyncDisposable
     /// <summary>Every request so far, in arrival order (a snapshot).</summary>
     public IReadOnlyList<RecordedRequest> Requests => _journal.Snapshot();
 
+    /// <summary>Whether a request with this Idempotency-Key has claimed it and not yet answered.</summary>
+    public bool IsInFlight(string idempotencyKey) => _idempotency.IsInFlight(idempotencyKey);
+
     /// <summary>
     /// How long Stripe "works" on each request before answering (default zero). An idempotency key
     /// stays in flight meanwhile, and the work is done even when the client gives up first.

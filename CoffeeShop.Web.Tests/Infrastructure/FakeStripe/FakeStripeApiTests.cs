@@ -231,14 +231,7 @@ public sealed class FakeStripeApiTests : IAsyncLifetime
         var options = new RequestOptions { IdempotencyKey = "order-12-attempt-1" };
 
         var first = noRetries.CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa), options);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (_fake.Requests.Count == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
-
-        // The first request is recorded just before it claims the key; give it that moment.
-        await Task.Delay(100);
+        Assert.True(await Waits.UntilAsync(() => _fake.IsInFlight(options.IdempotencyKey), TimeSpan.FromSeconds(5)), "The first request never claimed its key.");
 
         var error = await Assert.ThrowsAsync<StripeException>(() => noRetries.CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa), options));
 

@@ -68,6 +68,15 @@ internal sealed class IdempotencyStore
         }
     }
 
+    /// <summary>Whether a request holding the key is still running: claimed, with no result saved yet.</summary>
+    public bool IsInFlight(string key)
+    {
+        lock (_gate)
+        {
+            return _entries.TryGetValue(key, out var entry) && entry.Result is null;
+        }
+    }
+
     public void Clear()
     {
         lock (_gate)

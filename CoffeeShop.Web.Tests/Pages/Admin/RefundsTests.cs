@@ -197,10 +197,7 @@ public class RefundsTests(ShopFixture fixture) : PaymentTest(fixture)
         Stripe.Latency = TimeSpan.FromSeconds(2);
         var refunded = await admin.SubmitAsync(page.Form("#refund-form"), new Dictionary<string, string?> { ["Refund.Amount"] = "10.50" });
         Assert.Contains("Stripe did not answer", (await admin.FollowRedirectAsync(refunded)).QuerySelector(".notice")!.TextContent, StringComparison.Ordinal);
-        for (var waited = 0; Stripe.Refunds.Count == 0 && waited < 100; waited++)
-        {
-            await Task.Delay(50);
-        }
+        await Waits.UntilAsync(() => Stripe.Refunds.Count > 0, TimeSpan.FromSeconds(5));
 
         Stripe.Latency = TimeSpan.Zero;
         Assert.Equal("requested", (await RefundRowAsync()).Status);

@@ -29,6 +29,7 @@ public class IndexModel(CartSession cartSession, CheckoutPayment checkout, Payme
         return Page();
     }
 
+    [RateLimited(RateLimits.CheckoutPosts)]
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var submitted = Input;

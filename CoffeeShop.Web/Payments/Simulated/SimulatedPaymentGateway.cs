@@ -10,8 +10,12 @@ namespace CoffeeShop.Web.Payments.Simulated;
 /// chosen scenario, including idempotency keys and a 3-D Secure step, and keeps its PaymentIntents
 /// in memory: it exists so the shop can be tried without an account, never to take money.
 /// </summary>
-public sealed class SimulatedPaymentGateway : IPaymentGateway
+/// <param name="links">Builds the simulated bank's page address from the app's routes, as Stripe hands back its own.</param>
+public sealed class SimulatedPaymentGateway(LinkGenerator links) : IPaymentGateway
 {
+    /// <summary>The page (by its Razor Pages name) where the simulated bank asks the customer to approve a payment.</summary>
+    public const string AuthenticationPage = "/Checkout/SimulatedAuthentication";
+
     private readonly ConcurrentDictionary<string, PaymentIntentSnapshot> _intents = new();
     private readonly ConcurrentDictionary<string, string> _byIdempotencyKey = new();
     private readonly ConcurrentDictionary<Guid, (string PaymentIntentId, RefundSnapshot Refund)> _refunds = new();
@@ -37,7 +41,8 @@ public sealed class SimulatedPaymentGateway : IPaymentGateway
             { Outcome: "requires_action" } => intent with
             {
                 ProviderStatus = "requires_action",
-                RedirectUrl = $"/Checkout/SimulatedAuthentication?paymentIntent={id}",
+                RedirectUrl = links.GetPathByPage(AuthenticationPage, values: new { paymentIntent = id })
+                    ?? throw new InvalidOperationException($"No page {AuthenticationPage} to send the customer to for 3-D Secure."),
             },
             _ => intent with { FailureCode = scenario.DeclineCode, FailureMessage = scenario.Message },
         };

@@ -70,12 +70,12 @@ public sealed class StripeOptions
 
         if (o.TimeoutSeconds is < 1 or > 600)
         {
-            yield return "The setting Stripe:TimeoutSeconds must be between 1 and 600.";
+            yield return $"The setting Stripe:TimeoutSeconds must be between 1 and 600. {where} Stripe__TimeoutSeconds.";
         }
 
         if (o.MaxNetworkRetries is < 0 or > 5)
         {
-            yield return "The setting Stripe:MaxNetworkRetries must be between 0 and 5.";
+            yield return $"The setting Stripe:MaxNetworkRetries must be between 0 and 5. {where} Stripe__MaxNetworkRetries.";
         }
     }
 }

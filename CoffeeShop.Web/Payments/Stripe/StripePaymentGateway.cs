@@ -46,7 +46,7 @@ public sealed class StripePaymentGateway(IStripeClient client, ILogger<StripePay
         try
         {
             var intent = await _intents.GetAsync(paymentIntentId, new PaymentIntentGetOptions { Expand = Expand }, cancellationToken: cancellationToken);
-            return Map(intent);
+            return StripeMapping.ToSnapshot(intent);
         }
         catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.NotFound)
         {
@@ -74,7 +74,7 @@ public sealed class StripePaymentGateway(IStripeClient client, ILogger<StripePay
 
         var match = found.Data.FirstOrDefault(pi =>
             pi.Metadata.TryGetValue("attempt", out var a) && a == attempt.ToString(CultureInfo.InvariantCulture));
-        return match is null ? null : Map(match);
+        return match is null ? null : StripeMapping.ToSnapshot(match);
     }
 
     /// <summary>More PaymentIntents than this in one window is not a window the shop can prove anything about.</summary>
@@ -97,7 +97,7 @@ public sealed class StripePaymentGateway(IStripeClient client, ILogger<StripePay
             {
                 if (intent.Metadata?.GetValueOrDefault("order_id") == order && intent.Metadata.GetValueOrDefault("attempt") == attemptText)
                 {
-                    return new CreationWindowSearch(Map(intent), Complete: true);
+                    return new CreationWindowSearch(StripeMapping.ToSnapshot(intent), Complete: true);
                 }
 
                 if (++read >= MaxWindowIntents)
@@ -120,7 +120,7 @@ public sealed class StripePaymentGateway(IStripeClient client, ILogger<StripePay
         {
             var intent = await _intents.CancelAsync(paymentIntentId, new PaymentIntentCancelOptions { Expand = Expand },
                 new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
-            return GatewayResult.Known(Map(intent));
+            return GatewayResult.Known(StripeMapping.ToSnapshot(intent));
         }
         catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.BadRequest)
         {
@@ -148,7 +148,7 @@ public sealed class StripePaymentGateway(IStripeClient client, ILogger<StripePay
         {
             var refund = await new RefundService(client).CreateAsync(options,
                 new RequestOptions { IdempotencyKey = request.RefundId.ToString() }, cancellationToken);
-            return RefundResult.Made(StripeWebhookReceiver.Map(refund));
+            return RefundResult.Made(StripeMapping.ToSnapshot(refund));
         }
         catch (StripeException ex) when (ex.HttpStatusCode is HttpStatusCode.BadRequest or HttpStatusCode.PaymentRequired or HttpStatusCode.NotFound
             && ex.StripeError?.Type is "invalid_request_error" or "card_error")
@@ -171,7 +171,7 @@ public sealed class StripePaymentGateway(IStripeClient client, ILogger<StripePay
             var options = new RefundListOptions { PaymentIntent = paymentIntentId, Limit = 100 };
             await foreach (var refund in new RefundService(client).ListAutoPagingAsync(options, cancellationToken: cancellationToken))
             {
-                refunds.Add(StripeWebhookReceiver.Map(refund));
+                refunds.Add(StripeMapping.ToSnapshot(refund));
             }
         }
         catch (Exception ex) when (IsUnknownOutcome(ex, cancellationToken))
@@ -186,14 +186,14 @@ public sealed class StripePaymentGateway(IStripeClient client, ILogger<StripePay
     {
         try
         {
-            return GatewayResult.Known(Map(await call()));
+            return GatewayResult.Known(StripeMapping.ToSnapshot(await call()));
         }
         catch (StripeException ex) when (ex.StripeError?.Type == "card_error")
         {
             // Stripe keeps the PaymentIntent of a declined card; its id ties the failure to the attempt.
             var code = ex.StripeError.DeclineCode ?? ex.StripeError.Code ?? "card_declined";
             var intent = ex.StripeError.PaymentIntent is { } pi
-                ? Map(pi) with { FailureCode = code, FailureMessage = ex.StripeError.Message }
+                ? StripeMapping.ToSnapshot(pi) with { FailureCode = code, FailureMessage = ex.StripeError.Message }
                 : PaymentIntentSnapshot.Rejected(request.Amount, request.OrderId, code, ex.StripeError.Message ?? "card declined");
             return GatewayResult.Known(intent);
         }
@@ -220,26 +220,4 @@ public sealed class StripePaymentGateway(IStripeClient client, ILogger<StripePay
         HttpRequestException or OperationCanceledException or IOException => true,
         _ => false,
     };
-
-    internal static PaymentIntentSnapshot Map(PaymentIntent intent)
-    {
-        var card = intent.LatestCharge?.PaymentMethodDetails?.Card;
-        var error = intent.LastPaymentError;
-        return new PaymentIntentSnapshot(
-            intent.Id,
-            intent.Status,
-            intent.Amount,
-            intent.Currency?.ToUpperInvariant() ?? "",
-            intent.Metadata?.GetValueOrDefault("order_id"),
-            intent.Metadata?.GetValueOrDefault("attempt"),
-            ChargeId: intent.LatestChargeId,
-            CardBrand: card?.Brand ?? error?.PaymentMethod?.Card?.Brand,
-            CardLast4: card?.Last4 ?? error?.PaymentMethod?.Card?.Last4,
-            FailureCode: error is null ? null : error.DeclineCode ?? error.Code,
-            FailureMessage: error?.Message,
-            RedirectUrl: intent.NextAction?.RedirectToUrl?.Url,
-            ClientSecret: intent.ClientSecret,
-            Livemode: intent.Livemode,
-            AmountRefunded: intent.LatestCharge?.AmountRefunded ?? 0);
-    }
 }

@@ -103,7 +103,7 @@ public sealed class StripeWebhookReceiver(
         if (type.StartsWith("payment_intent.", StringComparison.Ordinal))
         {
             var intent = trusted && stripeEvent.Data.Object is PaymentIntent pi
-                ? StripePaymentGateway.Map(pi)
+                ? StripeMapping.ToSnapshot(pi)
                 : await gateway.RetrieveAsync(RawObject(json, "id")!, cancellationToken);
             if (intent is null)
             {
@@ -133,11 +133,11 @@ public sealed class StripeWebhookReceiver(
             }
             else if (trusted && stripeEvent.Data.Object is Charge charge)
             {
-                result = await finalize.ApplyRefundsAsync(recordId.Value, charge.Refunds?.Data.Select(Map).ToList() ?? [], charge.AmountRefunded, source, cancellationToken);
+                result = await finalize.ApplyRefundsAsync(recordId.Value, charge.Refunds?.Data.Select(StripeMapping.ToSnapshot).ToList() ?? [], charge.AmountRefunded, source, cancellationToken);
             }
             else if (trusted && stripeEvent.Data.Object is global::Stripe.Refund refund)
             {
-                result = await finalize.ApplyRefundsAsync(recordId.Value, [Map(refund)], null, source, cancellationToken);
+                result = await finalize.ApplyRefundsAsync(recordId.Value, [StripeMapping.ToSnapshot(refund)], null, source, cancellationToken);
             }
             else if (await gateway.RetrieveAsync(paymentIntentId!, cancellationToken) is { } intent)
             {
@@ -154,11 +154,6 @@ public sealed class StripeWebhookReceiver(
 
         return (null, "ignored");
     }
-
-    internal static RefundSnapshot Map(global::Stripe.Refund refund) => new(
-        refund.Id, refund.Amount, refund.Currency ?? "", refund.Status ?? "pending", refund.Reason,
-        refund.Metadata?.GetValueOrDefault("refund_id") is { } shopId && Guid.TryParse(shopId, out var id) ? id : null,
-        refund.FailureReason);
 
     /// <summary>The record a PaymentIntent belongs to: by its id, else by the order and attempt in its metadata.</summary>
     private async Task<long?> FindRecordAsync(string? paymentIntentId, string? orderIdMetadata, string? attemptMetadata, CancellationToken cancellationToken)

@@ -31,6 +31,7 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
 
+    [RateLimited(RateLimits.RefundPosts)]
     public async Task<IActionResult> OnPostRefundAsync(long id, CancellationToken cancellationToken)
     {
         if (!await LoadAsync(id, cancellationToken))
@@ -139,7 +140,7 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
             {
                 RequestId = Guid.NewGuid(),
                 Amount = Payment.Refundable.ToMajorString(),
-                Reason = AttentionReasons.IsDuplicatePayment(Payment.AttentionReason) ? "duplicate" : null,
+                Reason = AttentionReasons.IsDuplicatePayment(Payment.AttentionReason) ? RefundReasons.Duplicate : null,
             };
         }
 
@@ -158,7 +159,7 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
         [StringLength(20)]
         public string? Amount { get; set; }
 
-        [RegularExpression("^(requested_by_customer|duplicate|fraudulent)$", ErrorMessage = "Choose a reason from the list.")]
+        [RefundReason(ErrorMessage = "Choose a reason from the list.")]
         public string? Reason { get; set; }
 
         /// <summary>The order's bags come back on the shelf (they were sold by this payment and the parcel came back, or never left).</summary>

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using CoffeeShop.Web.AdminAccounts;
+using CoffeeShop.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -23,6 +24,7 @@ public class LoginModel(SignInManager<IdentityUser> signInManager, IOptions<Admi
 
     public void OnGet(string? returnUrl) => ReturnUrl = LocalOrHome(returnUrl);
 
+    [RateLimited(RateLimits.SignInPosts)]
     public async Task<IActionResult> OnPostAsync(string? returnUrl)
     {
         ReturnUrl = LocalOrHome(returnUrl);

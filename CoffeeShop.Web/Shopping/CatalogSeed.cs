@@ -1,10 +1,10 @@
+using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
-using CoffeeShop.Web.Shopping;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace CoffeeShop.Web.Data.Seed;
+namespace CoffeeShop.Web.Shopping;
 
 /// <summary>
 /// The starting catalog. Idempotent: products are matched by slug, inserted when missing and left
