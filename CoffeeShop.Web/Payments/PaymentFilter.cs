@@ -1,5 +1,6 @@
 using System.Globalization;
 using CoffeeShop.Web.Domain;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
 namespace CoffeeShop.Web.Payments;
@@ -145,42 +146,22 @@ public sealed class PaymentFilter : System.ComponentModel.DataAnnotations.IValid
         return true;
     }
 
-    /// <summary>The query string of this filter with another cursor, for the newer/older links.</summary>
-    public string QueryWith(string? before = null, string? after = null)
+    /// <summary>This filter as route values (with another cursor, for the newer/older links), for the link generator.</summary>
+    public RouteValueDictionary RouteValues(string? before = null, string? after = null)
     {
-        var pairs = new List<KeyValuePair<string, string?>>();
-        pairs.AddRange(Status.Distinct().Select(s => new KeyValuePair<string, string?>("status", s.ToString())));
-        if (From is { } from)
+        var values = new RouteValueDictionary();
+        if (Status.Count > 0)
         {
-            pairs.Add(new("from", from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+            values["status"] = Status.Distinct().Select(s => s.ToString()).ToArray();
         }
 
-        if (To is { } to)
-        {
-            pairs.Add(new("to", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-        }
-
-        if (!string.IsNullOrWhiteSpace(Q))
-        {
-            pairs.Add(new("q", Q.Trim()));
-        }
-
-        if (Attention)
-        {
-            pairs.Add(new("attention", "true"));
-        }
-
-        if (before is not null)
-        {
-            pairs.Add(new("before", before));
-        }
-
-        if (after is not null)
-        {
-            pairs.Add(new("after", after));
-        }
-
-        return Microsoft.AspNetCore.Http.QueryString.Create(pairs).ToString();
+        values["from"] = From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        values["to"] = To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        values["q"] = string.IsNullOrWhiteSpace(Q) ? null : Q.Trim();
+        values["attention"] = Attention ? "true" : null;
+        values["before"] = before;
+        values["after"] = after;
+        return values;
     }
 
     private static DateTimeOffset StartOfDay(DateOnly day, TimeZoneInfo zone)

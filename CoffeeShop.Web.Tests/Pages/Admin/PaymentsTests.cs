@@ -100,6 +100,38 @@ public class PaymentsTests(ShopFixture fixture) : ShopTest(fixture)
     }
 
     [Fact]
+    public async Task Get_List_FilteredByTwoStatuses_PagingAndExportLinksKeepEveryFilter()
+    {
+        await using (var db = Db())
+        {
+            // 90 payments, 60 of them failed or succeeded: two pages of that filter.
+            for (var i = 0; i < 90; i++)
+            {
+                await PaymentSeed.AddAsync(db, Noon.AddMinutes(-i), i % 3 == 0 ? PaymentStatus.Failed : i % 3 == 1 ? PaymentStatus.Succeeded : PaymentStatus.Refunded, refunded: i % 3 == 2 ? 2500 : 0);
+            }
+        }
+
+        var admin = await AdminSession.SignInAsync(Factory);
+        var first = await admin.GetDocumentAsync("/Admin/Payments?status=Failed&status=Succeeded&q=buyer@example.com");
+        var next = first.QuerySelector("a[rel=next]")!.GetAttribute("href")!;
+        var export = first.QuerySelector("#export")!.GetAttribute("href")!;
+
+        foreach (var link in new[] { next, export })
+        {
+            Assert.Contains("status=Failed", link, StringComparison.Ordinal);
+            Assert.Contains("status=Succeeded", link, StringComparison.Ordinal);
+            Assert.Contains("q=buyer@example.com", Uri.UnescapeDataString(link), StringComparison.Ordinal);
+        }
+
+        Assert.Contains("handler=Export", export, StringComparison.Ordinal);
+        var second = await admin.GetDocumentAsync(next);
+        Assert.Equal(50, RowIds(first).Count);
+        Assert.Equal(10, RowIds(second).Count);
+        var csv = await admin.GetStringAsync(export);
+        Assert.Equal(1 + 60, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public async Task Get_List_KeysetPagesStayStableWhileNewPaymentsArrive()
     {
         var seeded = await SeedManyAsync(120, Noon);
