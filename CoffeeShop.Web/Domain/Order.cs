@@ -1,12 +1,5 @@
 namespace CoffeeShop.Web.Domain;
 
-public enum OrderStatus
-{
-    AwaitingPayment,
-    Paid,
-    Abandoned,
-}
-
 /// <summary>
 /// What the customer agreed to buy, frozen at checkout: lines keep the name and unit price of the
 /// moment, so a later price change never alters an order or its payment.
@@ -45,15 +38,4 @@ public class Order
         return trimmed.StartsWith("CS-", StringComparison.OrdinalIgnoreCase)
             && long.TryParse(trimmed.AsSpan(3), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out orderId);
     }
-}
-
-public class OrderLine
-{
-    public long Id { get; set; }
-    public long OrderId { get; set; }
-    public int ProductId { get; set; }
-    public required string ProductName { get; set; }
-    public long UnitPriceMinor { get; set; }
-    public int Quantity { get; set; }
-    public long LineTotalMinor { get; set; }
 }

@@ -1,12 +1,5 @@
 namespace CoffeeShop.Web.Domain;
 
-public enum Roast
-{
-    Light,
-    Medium,
-    Dark,
-}
-
 public class Product
 {
     public int Id { get; set; }

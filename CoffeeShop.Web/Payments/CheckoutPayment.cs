@@ -6,24 +6,6 @@ using Npgsql;
 
 namespace CoffeeShop.Web.Payments;
 
-public enum CheckoutOutcomeKind
-{
-    Paid,
-    Processing,
-    RequiresAction,
-    Declined,
-    /// <summary>Stripe's answer is not known yet, or another form of the cart is paying; nothing new was started.</summary>
-    Confirming,
-    /// <summary>The form no longer matches the cart or its order; nothing was charged.</summary>
-    Stale,
-    /// <summary>Not enough of a coffee is left for the cart; nothing was reserved or charged.</summary>
-    SoldOut,
-}
-
-public sealed record CheckoutOutcome(CheckoutOutcomeKind Kind, string? OrderPublicId = null, string? RedirectUrl = null, string? DeclineCode = null);
-
-public sealed record CheckoutSubmission(CartView Cart, Guid CheckoutId, string Email, string ConfirmationToken, Func<string, string> ReturnUrlFor);
-
 /// <summary>
 /// The checkout POST in its phases: (1) <see cref="BeginPaymentAttempt"/> commits the order, a Pending
 /// attempt and its stock reservation; (2) Stripe is called with no transaction or connection held;

@@ -5,15 +5,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CoffeeShop.Web.Payments;
 
-public sealed record FinalizeResult(long PaymentRecordId, string OrderPublicId, PaymentStatus Status, bool Changed, bool StockReturned = false);
-
-/// <summary>A refund as Stripe reports it; <see cref="ShopRefundId"/> is set when the shop asked for it.</summary>
-public sealed record RefundSnapshot(string StripeRefundId, long Amount, string Currency, string Status, string? Reason, Guid? ShopRefundId, string? FailureMessage = null)
-{
-    /// <summary>Stripe counts pending refunds in a charge's refunded amount; so does the shop.</summary>
-    public bool Counts => Status is "succeeded" or "pending";
-}
-
 /// <summary>
 /// The one function that moves a payment record, called by the checkout POST, the return page, the
 /// webhook, the reconciler and the admin pages. It locks the record's row, so concurrent callers settle

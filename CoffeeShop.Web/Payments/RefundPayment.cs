@@ -4,16 +4,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CoffeeShop.Web.Payments;
 
-public enum RefundOutcomeKind
-{
-    Refunded,
-    AlreadyRequested,
-    Refused,
-    Pending,
-}
-
-public sealed record RefundOutcome(RefundOutcomeKind Kind, string Message);
-
 /// <summary>
 /// An admin's refund, in the same phases as a payment: the refunds row is written first (its id came
 /// with the form and is Stripe's Idempotency-Key, so a double submit refunds once), Stripe is called with

@@ -4,11 +4,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CoffeeShop.Web.Payments;
 
-/// <summary>What a re-sync learnt of a payment's refunds.</summary>
-/// <param name="AtStripe">Refunds Stripe lists for the PaymentIntent.</param>
-/// <param name="StillRequested">Refunds the shop asked for that Stripe does not list (yet): left for an admin to see, never called failed.</param>
-public sealed record RefundSyncResult(int AtStripe, int StillRequested);
-
 /// <summary>
 /// Settles a payment's refunds from what Stripe lists for its PaymentIntent (the admin's "Re-sync from
 /// Stripe"): a refund whose answer was lost stays <c>requested</c> until then. Stripe's refunds carry the

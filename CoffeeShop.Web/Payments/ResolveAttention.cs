@@ -4,8 +4,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CoffeeShop.Web.Payments;
 
-public sealed record ResolveOutcome(bool Resolved, string Message);
-
 /// <summary>
 /// An admin works a NeedsAttention item: what they did to it goes into its timeline under their name, and
 /// marking it resolved (with a note) takes it off the dashboard. The status stays NeedsAttention: what

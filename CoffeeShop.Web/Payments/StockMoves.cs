@@ -4,24 +4,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CoffeeShop.Web.Payments;
 
-/// <summary>What a payment's change does to its order's bags.</summary>
-internal enum StockMove
-{
-    None,
-
-    /// <summary>The attempt failed for good: its bags become available again.</summary>
-    Release,
-
-    /// <summary>The attempt that held the bags paid: they leave stock and the reservation.</summary>
-    SellHeld,
-
-    /// <summary>Late money, the bags no longer held but still available (checked and locked): they leave stock.</summary>
-    SellAvailable,
-
-    /// <summary>Sold bags come back with a refund: they are on hand again.</summary>
-    Return,
-}
-
 /// <summary>
 /// What happens to an order's bags as its payment settles, inside the caller's transaction (the record
 /// and order rows already locked). Products' <c>reserved</c> counts the bags held by attempts that may

@@ -5,45 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace CoffeeShop.Web.Shopping;
 
-public enum CartChange
-{
-    Done,
-    ProductUnavailable,
-    QuantityOutOfRange,
-    NotInCart,
-    /// <summary>Done, with fewer bags than asked: the cart holds what is available.</summary>
-    CappedAtAvailable,
-}
-
-public sealed record CartLine(int ProductId, string Slug, string Name, Roast Roast, int WeightGrams, Money UnitPrice, int Quantity, int Available, bool IsActive)
-{
-    public Money LineTotal => UnitPrice.Times(Quantity);
-
-    /// <summary>Why this line cannot be paid as it is, or null when it can.</summary>
-    public string? Problem =>
-        !IsActive ? $"{Name} is no longer sold."
-        : Available <= 0 ? $"{Name} is sold out."
-        : Quantity > Available ? $"Only {Available} {(Available == 1 ? "bag" : "bags")} of {Name} {(Available == 1 ? "is" : "are")} left."
-        : null;
-}
-
-public sealed record CartView(Guid? CartId, IReadOnlyList<CartLine> Lines, string Currency)
-{
-    public int ItemCount => Lines.Sum(l => l.Quantity);
-    public bool IsEmpty => Lines.Count == 0;
-
-    /// <summary>Every line is sold and in stock as it stands; otherwise the checkout says what to change.</summary>
-    public bool CanBePaid => Lines.All(l => l.Problem is null);
-    public Money Total => Lines.Aggregate(Money.Zero(Currency), (sum, line) => sum.Plus(line.LineTotal));
-
-    /// <summary>
-    /// Changes whenever a line, quantity or price changes: the checkout form carries it, so a payment
-    /// is never taken for a cart other than the one the customer saw.
-    /// </summary>
-    public string Fingerprint => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-        System.Text.Encoding.UTF8.GetBytes(string.Join(';', Lines.Select(l => $"{l.ProductId}:{l.Quantity}:{l.UnitPrice.Minor}:{l.UnitPrice.Currency}")))))[..32];
-}
-
 /// <summary>
 /// The current shopper's cart: read from and written to PostgreSQL, found through the cart cookie.
 /// Every price comes from the products table at the moment it is read.

@@ -1,0 +1,12 @@
+namespace CoffeeShop.Web.Domain;
+
+public class OrderLine
+{
+    public long Id { get; set; }
+    public long OrderId { get; set; }
+    public int ProductId { get; set; }
+    public required string ProductName { get; set; }
+    public long UnitPriceMinor { get; set; }
+    public int Quantity { get; set; }
+    public long LineTotalMinor { get; set; }
+}

@@ -1,0 +1,8 @@
+namespace CoffeeShop.Web.Domain;
+
+public enum OrderStatus
+{
+    AwaitingPayment,
+    Paid,
+    Abandoned,
+}

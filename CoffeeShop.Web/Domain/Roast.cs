@@ -1,0 +1,8 @@
+namespace CoffeeShop.Web.Domain;
+
+public enum Roast
+{
+    Light,
+    Medium,
+    Dark,
+}

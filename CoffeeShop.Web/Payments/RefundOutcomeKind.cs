@@ -1,0 +1,11 @@
+using CoffeeShop.Web.Domain;
+
+namespace CoffeeShop.Web.Payments;
+
+public enum RefundOutcomeKind
+{
+    Refunded,
+    AlreadyRequested,
+    Refused,
+    Pending,
+}

@@ -1,0 +1,3 @@
+namespace CoffeeShop.Web.Payments;
+
+public sealed record ResolveOutcome(bool Resolved, string Message);
