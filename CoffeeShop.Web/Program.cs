@@ -17,7 +17,8 @@ builder.Services.AddSimulatedPayments();
 builder.Services.AddAdminIdentity(builder.Environment);
 builder.Services.AddRazorPagesWithCookies(builder.Environment);
 builder.Services.AddPageCaches();
-builder.Services.AddShopSecurity();
+builder.Services.AddShopSecurityHeaders();
+builder.Services.AddShopRateLimits();
 
 var app = builder.Build();
 

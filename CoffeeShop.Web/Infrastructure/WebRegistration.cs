@@ -43,10 +43,6 @@ public static class WebRegistration
         return services;
     }
 
-    /// <summary>Security headers and rate limits on every page (see SecurityHeaders and RateLimits).</summary>
-    public static IServiceCollection AddShopSecurity(this IServiceCollection services) =>
-        services.AddShopSecurityHeaders().AddShopRateLimits();
-
     /// <summary>The middleware every request passes through, in order; the endpoints come after it.</summary>
     public static WebApplication UseShopPipeline(this WebApplication app)
     {
