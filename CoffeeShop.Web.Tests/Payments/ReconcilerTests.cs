@@ -174,6 +174,34 @@ public class ReconcilerTests(ShopFixture fixture) : PaymentTest(fixture)
     }
 
     [Fact]
+    public async Task Reconcile_CreationWindowTooBusyToReadToTheEnd_LeavesItToAnAdminInsteadOfFailingIt()
+    {
+        await using (var impatient = new ShopFactory(Stripe, new Dictionary<string, string?> { ["Stripe:TimeoutSeconds"] = "1", ["Stripe:MaxNetworkRetries"] = "0" }))
+        {
+            Stripe.HangNext(1);
+            await PayAsync(impatient);
+        }
+
+        // More PaymentIntents in the attempt's creation window than the shop will read: absence is not proven.
+        var other = new Dictionary<string, string> { ["order_id"] = "0", ["attempt"] = "1" };
+        for (var i = 0; i < 10_001; i++)
+        {
+            Stripe.CreatePaymentIntentDirectly(100, "eur", other, created: DateTimeOffset.UtcNow.AddMinutes(-2));
+        }
+
+        await AgeRecordsAsync(TimeSpan.FromMinutes(6));
+        await using var quick = new ShopFactory(Stripe, new Dictionary<string, string?> { ["Reconciliation:AbandonAfterMinutes"] = "1" });
+
+        await ReconcileAsync(quick);
+
+        var record = Assert.Single(await RecordsAsync());
+        Assert.Equal(PaymentStatus.NeedsAttention, record.Status);
+        Assert.Contains("could not be read to the end", record.AttentionReason, StringComparison.Ordinal);
+        Assert.Null(record.FailureCode);
+        SkipLedgerCheck("ten thousand PaymentIntents of other shops' orders stand in the window on purpose");
+    }
+
+    [Fact]
     public async Task FailNeverReached_RecordThatMovedMeanwhile_IsLeftAsItIs()
     {
         var shopper = new Shopper(Factory.CreateBrowserClient());
