@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
 using System.Threading.RateLimiting;
@@ -10,44 +9,6 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace CoffeeShop.Web.Infrastructure;
-
-/// <summary>The <c>RateLimits</c> section: requests per client per minute for the endpoints worth attacking.</summary>
-public sealed class RateLimitOptions
-{
-    public const string Section = "RateLimits";
-
-    [Range(1, 100000, ErrorMessage = "The setting RateLimits:CheckoutPostsPerMinute must be between 1 and 100000 (environment variable RateLimits__CheckoutPostsPerMinute).")]
-    public int CheckoutPostsPerMinute { get; set; } = 10;
-
-    [Range(1, 100000, ErrorMessage = "The setting RateLimits:SignInPostsPerMinute must be between 1 and 100000 (environment variable RateLimits__SignInPostsPerMinute).")]
-    public int SignInPostsPerMinute { get; set; } = 10;
-
-    [Range(1, 100000, ErrorMessage = "The setting RateLimits:RefundPostsPerMinute must be between 1 and 100000 (environment variable RateLimits__RefundPostsPerMinute).")]
-    public int RefundPostsPerMinute { get; set; } = 20;
-
-    /// <summary>GETs of the pages that look a payment up (return from the bank, 3-D Secure step), per client.</summary>
-    [Range(1, 100000, ErrorMessage = "The setting RateLimits:PaymentStatusChecksPerMinute must be between 1 and 100000 (environment variable RateLimits__PaymentStatusChecksPerMinute).")]
-    public int PaymentStatusChecksPerMinute { get; set; } = 30;
-}
-
-/// <summary>
-/// On a page handler method: each client's calls of this handler count against the named policy of
-/// <see cref="RateLimits"/>, whichever route or query string reached the page. Other handlers of the
-/// same page (its GET among them) are not limited by it.
-/// </summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class RateLimitedAttribute(string policy) : Attribute
-{
-    public string Policy { get; } = policy;
-}
-
-/// <summary>Endpoint metadata of a page: the rate-limit policy of each of its handlers that has one.</summary>
-public sealed class HandlerRateLimits(IReadOnlyDictionary<MethodInfo, string> policies)
-{
-    public IReadOnlyDictionary<MethodInfo, string> Policies { get; } = policies;
-
-    public string? PolicyOf(MethodInfo handler) => Policies.GetValueOrDefault(handler);
-}
 
 public static class RateLimits
 {

@@ -8,15 +8,6 @@ using Stripe;
 
 namespace CoffeeShop.Web.Payments.Stripe;
 
-public enum WebhookAnswer
-{
-    Processed,
-    Duplicate,
-    BadSignature,
-    NotConfigured,
-    Failed,
-}
-
 /// <summary>
 /// Receives Stripe's webhook events: verifies the signature, stores the event once (its id is the
 /// key), claims it so that a concurrent redelivery stands back, and settles the payment it concerns
