@@ -20,7 +20,7 @@ public class PaymentRecord
     /// Sent to Stripe as Idempotency-Key: the same attempt can never create two PaymentIntents. The
     /// database computes it from the order id and attempt number (one home for its format).
     /// </summary>
-    public string IdempotencyKey { get; set; } = "";
+    public string IdempotencyKey { get; private set; } = "";
 
     public string? PaymentIntentId { get; set; }
     public string? ChargeId { get; set; }
@@ -57,6 +57,12 @@ public class PaymentRecord
     public string? AttentionResolution { get; set; }
 
     public Money Amount => new(AmountMinor, Currency);
+
+    /// <summary>
+    /// While this is an order's latest attempt, no other may begin: its outcome is unknown yet, or money
+    /// may sit at Stripe for an admin to decide about.
+    /// </summary>
+    public bool BlocksNewAttempt => PaymentStatusRules.IsInFlight(Status) || Status == PaymentStatus.NeedsAttention && AttentionResolvedAt is null;
 
     /// <summary>
     /// The one way a payment attempt comes to be: Pending and holding the order's stock. Its key is

@@ -59,7 +59,7 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
                 SELECT new_order.id, line.product_id, line.product_name, line.unit_price_minor, line.quantity, line.line_total_minor
                 FROM new_order, line),
             held AS (
-                -- An inactive product counts as sold out: its reservation is made too large to pass the check.
+                -- StockMove.Hold, inside this statement: an inactive product counts as sold out.
                 UPDATE products SET reserved = products.reserved
                     + CASE WHEN products.is_active THEN line.quantity ELSE products.stock + 1 END
                 FROM new_order, line
@@ -112,7 +112,7 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
         }
 
         var latest = await db.PaymentRecords.LatestAttemptAsync(live.Id, cancellationToken);
-        if (latest is not null && (PaymentStatusRules.IsInFlight(latest.Status) || latest is { Status: PaymentStatus.NeedsAttention, AttentionResolvedAt: null }))
+        if (latest is { BlocksNewAttempt: true })
         {
             return new BeganAttempt.Answered(new CheckoutOutcome(CheckoutOutcomeKind.Confirming, live.PublicId));
         }
@@ -144,12 +144,7 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
         var record = NewAttempt(order, attempt, submission);
         db.PaymentRecords.Add(record);
         await db.SaveChangesAsync(cancellationToken);
-        await db.Database.ExecuteSqlAsync($"""
-            UPDATE products SET reserved = products.reserved
-                + CASE WHEN products.is_active THEN line.quantity ELSE products.stock + 1 END
-            FROM (SELECT product_id, sum(quantity)::int AS quantity FROM order_lines WHERE order_id = {order.Id} GROUP BY product_id) AS line
-            WHERE products.id = line.product_id
-            """, cancellationToken);
+        await StockMoves.ApplyAsync(db, order, StockMove.Hold, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new BeganAttempt.Started(order, record);
     }

@@ -57,8 +57,7 @@ public sealed class CheckoutPayment(
         }
 
         var latest = await db.PaymentRecords.AsNoTracking().LatestAttemptAsync(open.Id, cancellationToken);
-        var inFlight = latest is not null
-            && (PaymentStatusRules.IsInFlight(latest.Status) || latest is { Status: PaymentStatus.NeedsAttention, AttentionResolvedAt: null });
+        var inFlight = latest is { BlocksNewAttempt: true };
         // A changed cart gets a new checkout id; paying it replaces the live order (after canceling what it left open).
         return (inFlight || open.CartFingerprint == cart.Fingerprint ? open.CheckoutId : Guid.NewGuid(), open, inFlight);
     }

@@ -80,9 +80,16 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
 
     /// <summary>An admin's refund that puts the order's bags back on the shelf: only bags this payment sold, and only once.</summary>
     public Task<FinalizeResult> ReturnToStockAsync(long paymentRecordId, string source, CancellationToken cancellationToken) =>
-        MoveAsync(paymentRecordId, source, (_, record) => Task.FromResult(record.StockReservation == StockReservation.Sold
-            ? new Decision(record.Status, "The order's bags returned to stock", AlwaysNote: true) { Stock = StockMove.Return }
-            : new Decision(record.Status, $"Nothing returned to stock: this payment's bags are {record.StockReservation}", AlwaysNote: true)), cancellationToken);
+        MoveAsync(paymentRecordId, source, (_, record) =>
+        {
+            if (record.StockReservation != StockReservation.Sold)
+            {
+                return Task.FromResult(new Decision(record.Status, $"Nothing returned to stock: this payment's bags are {record.StockReservation}", AlwaysNote: true));
+            }
+
+            record.StockReservation = StockReservation.Returned;
+            return Task.FromResult(new Decision(record.Status, "The order's bags returned to stock", AlwaysNote: true) { Stock = StockMove.Return });
+        }, cancellationToken);
 
     /// <summary>Records refunds (made by the shop or in the Stripe Dashboard) and the refunded total.</summary>
     public Task<FinalizeResult> ApplyRefundsAsync(long paymentRecordId, IReadOnlyList<RefundSnapshot> refunds, long? chargeAmountRefunded,
@@ -131,11 +138,6 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
 
         var decision = await decide(db, record);
         var stock = decision.Stock;
-        if (stock == StockMove.Return)
-        {
-            record.StockReservation = StockReservation.Returned;
-        }
-
         if (PaymentStatusRules.CanMove(from, decision.Target) && PaymentStatusRules.IsPaid(decision.Target) && !PaymentStatusRules.IsPaid(from))
         {
             (decision, stock) = await TakeTheMoneyAsync(db, record, order, decision, now, cancellationToken);

@@ -5,6 +5,9 @@ internal enum StockMove
 {
     None,
 
+    /// <summary>An attempt begins: its bags are reserved (an inactive product's reservation is made too large to pass the check, so it counts as sold out).</summary>
+    Hold,
+
     /// <summary>The attempt failed for good: its bags become available again.</summary>
     Release,
 

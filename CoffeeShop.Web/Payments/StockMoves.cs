@@ -14,12 +14,21 @@ internal static class StockMoves
     /// <summary>Makes the move; answers the product rows it changed.</summary>
     public static Task<int> ApplyAsync(AppDbContext db, Order order, StockMove move, CancellationToken cancellationToken) => move switch
     {
+        StockMove.Hold => HoldAsync(db, order.Id, cancellationToken),
         StockMove.Release => ReleaseAsync(db, order.Id, cancellationToken),
         StockMove.SellHeld => SellAsync(db, order, held: true, cancellationToken),
         StockMove.SellAvailable => SellAsync(db, order, held: false, cancellationToken),
         StockMove.Return => ReturnAsync(db, order.Id, cancellationToken),
         _ => Task.FromResult(0),
     };
+
+    private static Task<int> HoldAsync(AppDbContext db, long orderId, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync($"""
+            UPDATE products SET reserved = products.reserved
+                + CASE WHEN products.is_active THEN line.quantity ELSE products.stock + 1 END
+            FROM (SELECT product_id, sum(quantity)::int AS quantity FROM order_lines WHERE order_id = {orderId} GROUP BY product_id) AS line
+            WHERE products.id = line.product_id
+            """, cancellationToken);
 
     private static Task<int> ReleaseAsync(AppDbContext db, long orderId, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync($"""

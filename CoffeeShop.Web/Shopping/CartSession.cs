@@ -75,9 +75,10 @@ public sealed class CartSession(AppDbContext db, CartCookie cookie, TimeProvider
             ON CONFLICT (cart_id, product_id) DO UPDATE
                 SET quantity = LEAST(item.quantity + {quantity}, (SELECT stock - reserved FROM products WHERE products.id = item.product_id))
             WHERE item.quantity + {quantity} <= {CartRules.MaxQuantity}
+                AND (SELECT stock - reserved FROM products WHERE products.id = item.product_id) > 0
             RETURNING item.quantity AS "Value"
             """).ToListAsync(cancellationToken);
-        if (inCartNow is not [var inCart] || inCart <= 0)
+        if (inCartNow is not [var inCart])
         {
             await transaction.RollbackAsync(cancellationToken);
             return inCartNow.Count == 0 && before + quantity <= CartRules.MaxQuantity ? CartChange.ProductUnavailable : CartChange.QuantityOutOfRange;
