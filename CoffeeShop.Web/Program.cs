@@ -1,6 +1,8 @@
 using CoffeeShop.Web.AdminAccounts;
 using CoffeeShop.Web.Data;
+using CoffeeShop.Web.Fulfilment;
 using CoffeeShop.Web.Infrastructure;
+using CoffeeShop.Web.Invoicing;
 using CoffeeShop.Web.Payments;
 using CoffeeShop.Web.Payments.Simulated;
 using CoffeeShop.Web.Payments.Stripe;
@@ -12,6 +14,8 @@ builder.AddObservability();
 builder.Services.AddData();
 builder.Services.AddShopping();
 builder.Services.AddPayments();
+builder.Services.AddFulfilment();
+builder.Services.AddInvoicing();
 builder.Services.AddStripePayments();
 builder.Services.AddSimulatedPayments();
 builder.Services.AddAdminIdentity(builder.Environment);

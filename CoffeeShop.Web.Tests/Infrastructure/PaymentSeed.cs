@@ -21,11 +21,19 @@ public static class PaymentSeed
             Email = email,
             Status = PaymentStatusRules.IsPaid(status) ? OrderStatus.Paid : OrderStatus.AwaitingPayment,
             TotalMinor = amount,
+            SubtotalMinor = amount,
             Currency = currency,
             CreatedAt = createdAt,
             Lines = [new OrderLine { ProductId = productId, ProductName = "Kiambu AA", UnitPriceMinor = amount, Quantity = 1, LineTotalMinor = amount }],
         };
         db.Orders.Add(order);
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        if (order.Status == OrderStatus.Paid)
+        {
+            order.PaidAt = createdAt;
+            order.Fulfilment = FulfilmentStatus.ToPack;
+        }
+
         await db.SaveChangesAsync();
         var record = new PaymentRecord
         {
@@ -46,6 +54,7 @@ public static class PaymentSeed
         };
         db.PaymentRecords.Add(record);
         await db.SaveChangesAsync();
+        await transaction.CommitAsync();
         return record;
     }
 }

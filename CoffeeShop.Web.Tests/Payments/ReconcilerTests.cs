@@ -305,6 +305,7 @@ public class ReconcilerTests(ShopFixture fixture) : PaymentTest(fixture)
             Email = "slow@example.com",
             Status = OrderStatus.AwaitingPayment,
             TotalMinor = 1690,
+            SubtotalMinor = 1690,
             Currency = "EUR",
             CreatedAt = then,
         }).ToList();

@@ -24,6 +24,8 @@ public class AppDbContext : IdentityDbContext, IDataProtectionKeyContext
     public DbSet<CartItem> CartItems => Set<CartItem>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
+    public DbSet<OrderEvent> OrderEvents => Set<OrderEvent>();
+    public DbSet<DocumentSequence> DocumentSequences => Set<DocumentSequence>();
     public DbSet<PaymentRecord> PaymentRecords => Set<PaymentRecord>();
     public DbSet<PaymentTimelineEntry> PaymentTimeline => Set<PaymentTimelineEntry>();
     public DbSet<Refund> Refunds => Set<Refund>();

@@ -9,4 +9,7 @@ public class OrderLine
     public long UnitPriceMinor { get; set; }
     public int Quantity { get; set; }
     public long LineTotalMinor { get; set; }
+
+    /// <summary>The VAT rate included in the price, in basis points (700 = 7 %), as it was at checkout.</summary>
+    public int VatRateBasisPoints { get; set; }
 }

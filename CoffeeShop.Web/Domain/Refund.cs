@@ -17,4 +17,11 @@ public class Refund
     public required string Source { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>From the gap-free credit-note sequence, in the transaction that records the refund as succeeded.</summary>
+    public long? CreditNoteNumber { get; set; }
+
+    public string? CreditNoteReference => CreditNoteNumber is { } number ? FormatCreditNoteNumber(number) : null;
+
+    public static string FormatCreditNoteNumber(long number) => $"CN-{number:D6}";
 }

@@ -15,7 +15,7 @@ namespace CoffeeShop.Web.Payments;
 /// check constraint). So any number of forms of one cart, posted in any order or at once, begin at most
 /// one attempt while another is in flight.
 /// </summary>
-public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts, TimeProvider clock)
+public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts, PriceList prices, TimeProvider clock)
 {
     public async Task<BeganAttempt> BeginAsync(CheckoutSubmission submission, CancellationToken cancellationToken)
     {
@@ -44,19 +44,21 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var created = await db.PaymentRecords.FromSql($"""
             WITH new_order AS (
-                INSERT INTO orders (public_id, checkout_id, cart_id, cart_fingerprint, email, status, total_minor, currency, created_at)
+                INSERT INTO orders (public_id, checkout_id, cart_id, cart_fingerprint, email, status, total_minor, subtotal_minor, shipping_minor,
+                    shipping_vat_rate_basis_points, currency, created_at)
                 VALUES ({order.PublicId}, {order.CheckoutId}, {order.CartId}, {order.CartFingerprint}, {order.Email},
-                    {nameof(OrderStatus.AwaitingPayment)}, {order.TotalMinor}, {order.Currency}, {order.CreatedAt})
+                    {nameof(OrderStatus.AwaitingPayment)}, {order.TotalMinor}, {order.SubtotalMinor}, {order.ShippingMinor},
+                    {order.ShippingVatRateBasisPoints}, {order.Currency}, {order.CreatedAt})
                 ON CONFLICT DO NOTHING
                 RETURNING id),
             line AS (
                 SELECT * FROM unnest({lines.Select(l => l.ProductId).ToArray()}, {lines.Select(l => l.ProductName).ToArray()},
                     {lines.Select(l => l.UnitPriceMinor).ToArray()}, {lines.Select(l => l.Quantity).ToArray()},
-                    {lines.Select(l => l.LineTotalMinor).ToArray()})
-                    AS line(product_id, product_name, unit_price_minor, quantity, line_total_minor)),
+                    {lines.Select(l => l.LineTotalMinor).ToArray()}, {lines.Select(l => l.VatRateBasisPoints).ToArray()})
+                    AS line(product_id, product_name, unit_price_minor, quantity, line_total_minor, vat_rate_basis_points)),
             new_lines AS (
-                INSERT INTO order_lines (order_id, product_id, product_name, unit_price_minor, quantity, line_total_minor)
-                SELECT new_order.id, line.product_id, line.product_name, line.unit_price_minor, line.quantity, line.line_total_minor
+                INSERT INTO order_lines (order_id, product_id, product_name, unit_price_minor, quantity, line_total_minor, vat_rate_basis_points)
+                SELECT new_order.id, line.product_id, line.product_name, line.unit_price_minor, line.quantity, line.line_total_minor, line.vat_rate_basis_points
                 FROM new_order, line),
             held AS (
                 -- StockMove.Hold, inside this statement: an inactive product counts as sold out.
@@ -164,6 +166,9 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
             Email = submission.Email,
             Status = OrderStatus.AwaitingPayment,
             TotalMinor = cart.Total.Minor,
+            SubtotalMinor = cart.Total.Minor,
+            ShippingMinor = 0,
+            ShippingVatRateBasisPoints = prices.VatRateBasisPoints,
             Currency = cart.Currency,
             CreatedAt = clock.GetUtcNow(),
             Lines = cart.Lines.Select(l => new OrderLine
@@ -173,6 +178,7 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
                 UnitPriceMinor = l.UnitPrice.Minor,
                 Quantity = l.Quantity,
                 LineTotalMinor = l.LineTotal.Minor,
+                VatRateBasisPoints = prices.VatRateBasisPoints,
             }).ToList(),
         };
     }

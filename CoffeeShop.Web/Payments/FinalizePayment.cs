@@ -208,6 +208,16 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
         record.StockReservation = StockReservation.Sold;
         order.Status = OrderStatus.Paid;
         order.PaidAt = now;
+        // The database gives the order its invoice number as it becomes Paid, from the gap-free sequence (ADR 0013).
+        order.Fulfilment = FulfilmentStatus.ToPack;
+        db.OrderEvents.Add(new OrderEvent
+        {
+            OrderId = order.Id,
+            At = now,
+            Actor = OrderEvent.ShopActor,
+            ToStatus = FulfilmentStatus.ToPack,
+            Note = $"Paid {record.Amount} (payment attempt {record.Attempt})",
+        });
         return (paid, held ? StockMove.SellHeld : StockMove.SellAvailable);
     }
 

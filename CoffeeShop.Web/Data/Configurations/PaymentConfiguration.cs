@@ -75,6 +75,9 @@ internal sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
         builder.Property(r => r.Id).ValueGeneratedNever();
         builder.HasOne<PaymentRecord>().WithMany().HasForeignKey(r => r.PaymentRecordId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(r => r.StripeRefundId).IsUnique();
+        builder.HasIndex(r => r.CreditNoteNumber).IsUnique();
+        // Given by the trigger refunds_take_credit_note_number as the refund succeeds; read back, never written.
+        builder.Property(r => r.CreditNoteNumber).ValueGeneratedOnAddOrUpdate();
         builder.HasIndex(r => r.PaymentRecordId);
         builder.Property(r => r.StripeRefundId).HasMaxLength(100);
         builder.Property(r => r.Currency).HasMaxLength(3).IsFixedLength();
@@ -96,5 +99,18 @@ internal sealed class StripeEventRecordConfiguration : IEntityTypeConfiguration<
         builder.Property(e => e.Outcome).HasMaxLength(500);
         builder.HasOne<PaymentRecord>().WithMany().HasForeignKey(e => e.PaymentRecordId).OnDelete(DeleteBehavior.SetNull);
         builder.HasIndex(e => new { e.PaymentRecordId, e.ReceivedAt });
+    }
+}
+
+internal sealed class DocumentSequenceConfiguration : IEntityTypeConfiguration<DocumentSequence>
+{
+    public void Configure(EntityTypeBuilder<DocumentSequence> builder)
+    {
+        builder.ToTable("document_sequences", t => t.HasCheckConstraint("ck_document_sequences_last_number", "last_number >= 0"));
+        builder.HasKey(s => s.Name);
+        builder.Property(s => s.Name).HasMaxLength(32);
+        builder.HasData(
+            new DocumentSequence { Name = DocumentSequence.Invoice, LastNumber = 0 },
+            new DocumentSequence { Name = DocumentSequence.CreditNote, LastNumber = 0 });
     }
 }

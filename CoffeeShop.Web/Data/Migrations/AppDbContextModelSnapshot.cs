@@ -22,6 +22,86 @@ namespace CoffeeShop.Web.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("CoffeeShop.Web.Data.DocumentSequence", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("LastNumber")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_number");
+
+                    b.HasKey("Name")
+                        .HasName("pk_document_sequences");
+
+                    b.ToTable("document_sequences", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_document_sequences_last_number", "last_number >= 0");
+                        });
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "invoice",
+                            LastNumber = 0L
+                        },
+                        new
+                        {
+                            Name = "credit_note",
+                            LastNumber = 0L
+                        });
+                });
+
+            modelBuilder.Entity("CoffeeShop.Web.Data.StripeEventRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<long?>("PaymentRecordId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("payment_record_id");
+
+                    b.Property<DateTimeOffset?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stripe_events");
+
+                    b.HasIndex("PaymentRecordId", "ReceivedAt")
+                        .HasDatabaseName("ix_stripe_events_payment_record_id_received_at");
+
+                    b.ToTable("stripe_events", (string)null);
+                });
+
             modelBuilder.Entity("CoffeeShop.Web.Domain.Cart", b =>
                 {
                     b.Property<Guid>("Id")
@@ -88,6 +168,15 @@ namespace CoffeeShop.Web.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<DateTimeOffset?>("CanceledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("canceled_at");
+
+                    b.Property<string>("Carrier")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("carrier");
+
                     b.Property<string>("CartFingerprint")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -113,11 +202,29 @@ namespace CoffeeShop.Web.Data.Migrations
                         .HasColumnName("currency")
                         .IsFixedLength();
 
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)")
                         .HasColumnName("email");
+
+                    b.Property<string>("Fulfilment")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("fulfilment");
+
+                    b.Property<long?>("InvoiceNumber")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("bigint")
+                        .HasColumnName("invoice_number");
+
+                    b.Property<DateTimeOffset?>("PackedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("packed_at");
 
                     b.Property<DateTimeOffset?>("PaidAt")
                         .HasColumnType("timestamp with time zone")
@@ -129,15 +236,77 @@ namespace CoffeeShop.Web.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("public_id");
 
+                    b.Property<string>("ShipCity")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("ship_city");
+
+                    b.Property<string>("ShipCountry")
+                        .HasMaxLength(2)
+                        .HasColumnType("character(2)")
+                        .HasColumnName("ship_country")
+                        .IsFixedLength();
+
+                    b.Property<string>("ShipLine1")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("ship_line1");
+
+                    b.Property<string>("ShipLine2")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("ship_line2");
+
+                    b.Property<string>("ShipName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("ship_name");
+
+                    b.Property<string>("ShipPhone")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("ship_phone");
+
+                    b.Property<string>("ShipPostalCode")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("ship_postal_code");
+
+                    b.Property<DateTimeOffset?>("ShippedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("shipped_at");
+
+                    b.Property<long>("ShippingMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("shipping_minor");
+
+                    b.Property<int>("ShippingVatRateBasisPoints")
+                        .HasColumnType("integer")
+                        .HasColumnName("shipping_vat_rate_basis_points");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)")
                         .HasColumnName("status");
 
+                    b.Property<long>("SubtotalMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("subtotal_minor");
+
                     b.Property<long>("TotalMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("total_minor");
+
+                    b.Property<string>("TrackingNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tracking_number");
+
+                    b.Property<string>("TrackingUrl")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("tracking_url");
 
                     b.HasKey("Id")
                         .HasName("pk_orders");
@@ -151,17 +320,90 @@ namespace CoffeeShop.Web.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_orders_checkout_id");
 
+                    b.HasIndex("Email")
+                        .HasDatabaseName("ix_orders_email");
+
+                    b.HasIndex("InvoiceNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_orders_invoice_number");
+
                     b.HasIndex("PublicId")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_public_id");
 
+                    b.HasIndex("ShipPostalCode")
+                        .HasDatabaseName("ix_orders_ship_postal_code");
+
                     b.HasIndex("CartId", "Status")
                         .HasDatabaseName("ix_orders_cart_id_status");
 
+                    b.HasIndex("PaidAt", "Id")
+                        .IsDescending()
+                        .HasDatabaseName("ix_orders_desk_paid_at")
+                        .HasFilter("fulfilment IS NOT NULL");
+
+                    b.HasIndex("Fulfilment", "PaidAt", "Id")
+                        .HasDatabaseName("ix_orders_desk_fulfilment_paid_at")
+                        .HasFilter("fulfilment IS NOT NULL");
+
                     b.ToTable("orders", null, t =>
                         {
+                            t.HasCheckConstraint("ck_orders_paid_has_invoice_and_fulfilment", "(status = 'Paid') = (invoice_number IS NOT NULL) AND (status = 'Paid') = (fulfilment IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_orders_shipped_has_tracking", "fulfilment IS NULL OR fulfilment NOT IN ('Shipped', 'Delivered') OR (carrier IS NOT NULL AND tracking_number IS NOT NULL AND shipped_at IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_orders_total_is_lines_plus_shipping", "shipping_minor >= 0 AND subtotal_minor > 0 AND total_minor = subtotal_minor + shipping_minor");
+
                             t.HasCheckConstraint("ck_orders_total_positive", "total_minor > 0");
                         });
+                });
+
+            modelBuilder.Entity("CoffeeShop.Web.Domain.OrderEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("FromStatus")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("from_status");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("ToStatus")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("to_status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_events");
+
+                    b.HasIndex("OrderId", "At")
+                        .HasDatabaseName("ix_order_events_order_id_at");
+
+                    b.ToTable("order_events", (string)null);
                 });
 
             modelBuilder.Entity("CoffeeShop.Web.Domain.OrderLine", b =>
@@ -199,6 +441,10 @@ namespace CoffeeShop.Web.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("unit_price_minor");
 
+                    b.Property<int>("VatRateBasisPoints")
+                        .HasColumnType("integer")
+                        .HasColumnName("vat_rate_basis_points");
+
                     b.HasKey("Id")
                         .HasName("pk_order_lines");
 
@@ -208,7 +454,12 @@ namespace CoffeeShop.Web.Data.Migrations
                     b.HasIndex("ProductId")
                         .HasDatabaseName("ix_order_lines_product_id");
 
-                    b.ToTable("order_lines", (string)null);
+                    b.ToTable("order_lines", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_order_lines_total", "quantity > 0 AND unit_price_minor > 0 AND line_total_minor = unit_price_minor * quantity");
+
+                            t.HasCheckConstraint("ck_order_lines_vat_rate", "vat_rate_basis_points BETWEEN 0 AND 9999");
+                        });
                 });
 
             modelBuilder.Entity("CoffeeShop.Web.Domain.PaymentRecord", b =>
@@ -547,6 +798,11 @@ namespace CoffeeShop.Web.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<long?>("CreditNoteNumber")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("bigint")
+                        .HasColumnName("credit_note_number");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
@@ -592,6 +848,10 @@ namespace CoffeeShop.Web.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_refunds");
 
+                    b.HasIndex("CreditNoteNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_refunds_credit_note_number");
+
                     b.HasIndex("PaymentRecordId")
                         .HasDatabaseName("ix_refunds_payment_record_id");
 
@@ -603,54 +863,6 @@ namespace CoffeeShop.Web.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_refunds_amount_positive", "amount_minor > 0");
                         });
-                });
-
-            modelBuilder.Entity("CoffeeShop.Web.Data.StripeEventRecord", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("id");
-
-                    b.Property<DateTimeOffset?>("ClaimedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("claimed_at");
-
-                    b.Property<string>("Outcome")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
-                        .HasColumnName("outcome");
-
-                    b.Property<string>("Payload")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("payload");
-
-                    b.Property<long?>("PaymentRecordId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("payment_record_id");
-
-                    b.Property<DateTimeOffset?>("ProcessedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("processed_at");
-
-                    b.Property<DateTimeOffset>("ReceivedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("received_at");
-
-                    b.Property<string>("Type")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("type");
-
-                    b.HasKey("Id")
-                        .HasName("pk_stripe_events");
-
-                    b.HasIndex("PaymentRecordId", "ReceivedAt")
-                        .HasDatabaseName("ix_stripe_events_payment_record_id_received_at");
-
-                    b.ToTable("stripe_events", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -920,6 +1132,15 @@ namespace CoffeeShop.Web.Data.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("CoffeeShop.Web.Data.StripeEventRecord", b =>
+                {
+                    b.HasOne("CoffeeShop.Web.Domain.PaymentRecord", null)
+                        .WithMany()
+                        .HasForeignKey("PaymentRecordId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_stripe_events_payment_records_payment_record_id");
+                });
+
             modelBuilder.Entity("CoffeeShop.Web.Domain.CartItem", b =>
                 {
                     b.HasOne("CoffeeShop.Web.Domain.Cart", null)
@@ -937,6 +1158,16 @@ namespace CoffeeShop.Web.Data.Migrations
                         .HasConstraintName("fk_cart_items_products_product_id");
 
                     b.Navigation("Product");
+                });
+
+            modelBuilder.Entity("CoffeeShop.Web.Domain.OrderEvent", b =>
+                {
+                    b.HasOne("CoffeeShop.Web.Domain.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_events_orders_order_id");
                 });
 
             modelBuilder.Entity("CoffeeShop.Web.Domain.OrderLine", b =>
@@ -986,15 +1217,6 @@ namespace CoffeeShop.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_refunds_payment_records_payment_record_id");
-                });
-
-            modelBuilder.Entity("CoffeeShop.Web.Data.StripeEventRecord", b =>
-                {
-                    b.HasOne("CoffeeShop.Web.Domain.PaymentRecord", null)
-                        .WithMany()
-                        .HasForeignKey("PaymentRecordId")
-                        .OnDelete(DeleteBehavior.SetNull)
-                        .HasConstraintName("fk_stripe_events_payment_records_payment_record_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
