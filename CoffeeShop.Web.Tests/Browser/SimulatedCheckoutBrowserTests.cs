@@ -259,7 +259,7 @@ public sealed class SimulatedCheckoutBrowserTests(ShopFixture fixture, BrowserFi
         await session.WaitForPathAsync("^/Admin/Payments/[0-9]+$");
         await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "What was done" })).ToBeVisibleAsync();
         await CheckAsync("admin payment");
-        await session.GotoAsync("/Admin");
+        await session.GotoAsync("/Admin/Dashboard");
         await Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Refund €25.00 to buyer@example.com") })).ToBeVisibleAsync();
         await CheckAsync("dashboard");
 
