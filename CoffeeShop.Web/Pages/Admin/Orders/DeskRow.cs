@@ -11,10 +11,14 @@ public sealed record DeskRow(long Id, DateTimeOffset PaidAt, string? ShipName, s
 
     /// <summary>
     /// Applied after the page's ORDER BY … LIMIT: the items and the attention marker are looked up for the
-    /// rows shown only (order_lines and payment_records by order id).
+    /// rows shown only (order_lines and payment_records by order id). The marker is a scalar subquery with
+    /// LIMIT 1, not EXISTS: PostgreSQL may run an EXISTS as one hashed subplan over every unresolved
+    /// NeedsAttention record (it plans for all paid orders, not the 51 the LIMIT keeps), which grows with
+    /// the shop; a scalar subquery is always probed per row through ix_payment_records_order_id_attempt.
     /// </summary>
     public static IQueryable<DeskRow> Project(IQueryable<Order> page, IQueryable<PaymentRecord> payments) => page.Select(o => new DeskRow(
         o.Id, o.PaidAt!.Value, o.ShipName, o.Email, o.ShipPostalCode, o.ShipCountry,
         o.Lines.Sum(l => l.Quantity), o.TotalMinor, o.Currency, o.Fulfilment!.Value,
-        payments.Any(p => p.OrderId == o.Id && p.Status == PaymentStatus.NeedsAttention && p.AttentionResolvedAt == null)));
+        payments.Where(p => p.OrderId == o.Id && p.Status == PaymentStatus.NeedsAttention && p.AttentionResolvedAt == null)
+            .Select(p => (long?)p.Id).FirstOrDefault() != null));
 }

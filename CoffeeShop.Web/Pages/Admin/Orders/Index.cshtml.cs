@@ -17,8 +17,17 @@ public class IndexModel(AppDbContext db, IOptions<ShopOptions> shop) : PageModel
     public bool HasOlder { get; private set; }
     public bool HasNewer { get; private set; }
 
+    /// <summary>
+    /// The "Needs attention" tab counts at most this many orders and then shows "99+": an exact count would
+    /// read every unresolved record (and its order) on every page of the desk, a cost that grows with the shop.
+    /// </summary>
+    public const int AttentionCountCap = 99;
+
     /// <summary>Orders per view: kept by a trigger in order_fulfilment_counts, never counted over orders.</summary>
     public IReadOnlyDictionary<DeskView, long> Counts { get; private set; } = new Dictionary<DeskView, long>();
+
+    /// <summary>More orders need attention than <see cref="Counts"/> says (it stopped counting at the cap).</summary>
+    public bool AttentionCountCapped { get; private set; }
 
     public TimeZoneInfo Zone => shop.Value.Zone;
 
@@ -37,6 +46,9 @@ public class IndexModel(AppDbContext db, IOptions<ShopOptions> shop) : PageModel
         return Page();
     }
 
+    public string CountLabel(DeskView view) =>
+        Counts.GetValueOrDefault(view).ToString(CultureInfo.InvariantCulture) + (view == DeskView.NeedsAttention && AttentionCountCapped ? "+" : "");
+
     public string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     public static string Label(DeskView view) => view switch
@@ -50,10 +62,14 @@ public class IndexModel(AppDbContext db, IOptions<ShopOptions> shop) : PageModel
     {
         var perStatus = await db.Database.SqlQuery<FulfilmentCount>($"""SELECT fulfilment AS "Fulfilment", orders AS "Orders" FROM order_fulfilment_counts""")
             .ToListAsync(cancellationToken);
-        // Unresolved NeedsAttention records are few and found through payment_records' (status, …) index.
-        var attention = await db.PaymentRecords
+        // Unresolved NeedsAttention records, through payment_records' (status, …) index: read up to one past
+        // the cap, so the cost stays flat however many there are.
+        var attentionOrders = await db.PaymentRecords
             .Where(p => p.Status == PaymentStatus.NeedsAttention && p.AttentionResolvedAt == null && p.Order!.Fulfilment != null)
-            .Select(p => p.OrderId).Distinct().LongCountAsync(cancellationToken);
+            .OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id)
+            .Select(p => p.OrderId).Take(AttentionCountCap + 1).ToListAsync(cancellationToken);
+        AttentionCountCapped = attentionOrders.Count > AttentionCountCap;
+        var attention = Math.Min(attentionOrders.Distinct().LongCount(), AttentionCountCap);
         var counts = Enum.GetValues<DeskView>().ToDictionary(v => v, v => DeskFilter.StatusOf(v) is { } status
             ? perStatus.Where(c => c.Fulfilment == status.ToString()).Sum(c => c.Orders)
             : 0L);
