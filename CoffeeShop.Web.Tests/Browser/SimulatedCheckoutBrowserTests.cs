@@ -225,8 +225,11 @@ public sealed class SimulatedCheckoutBrowserTests(ShopFixture fixture, BrowserFi
     [Fact]
     public async Task Browser_EveryControl_HasAnAccessibleName()
     {
+        Order invoiced;
         await using (var db = Db())
         {
+            invoiced = await CoffeeShop.Web.Tests.Pages.Orders.InvoicedOrderSeed.AddAsync(db, DateTimeOffset.UtcNow.AddHours(-2),
+                [(1690, 700)], (490, 700), (500, DateTimeOffset.UtcNow.AddHours(-1)));
             await PaymentSeed.AddAsync(db, DateTimeOffset.UtcNow.AddHours(-1));
             // The newest, so the payment page opened below offers its refund and mark-resolved forms, and the dashboard lists it.
             var duplicate = await PaymentSeed.AddAsync(db, DateTimeOffset.UtcNow.AddMinutes(-30), PaymentStatus.NeedsAttention);
@@ -250,6 +253,11 @@ public sealed class SimulatedCheckoutBrowserTests(ShopFixture fixture, BrowserFi
         await CheckAsync("cart");
         await session.GotoAsync("/Checkout");
         await CheckAsync("checkout");
+        await session.GotoAsync($"/Orders/{invoiced.PublicId}/Invoice");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Print" })).ToBeVisibleAsync();
+        await CheckAsync("invoice");
+        await session.GotoAsync($"/Orders/{invoiced.PublicId}/CreditNotes/1");
+        await CheckAsync("credit note");
         await session.GotoAsync("/Admin/Payments");
         await CheckAsync("sign-in");
         await session.SignInAsync(AdminEmail);
