@@ -132,7 +132,7 @@ public sealed class DocumentNumberTests(ShopFixture fixture) : PaymentTest(fixtu
     }
 
     [Fact]
-    public async Task Checkout_DeclinedAbandonedAndDuplicatePayments_TakeNoNumber()
+    public async Task Checkout_DeclinedAbandonedAndDuplicatePayments_TakeNoNumber_AndARefundedDuplicateNoCreditNote()
     {
         // Declined, then the cart changes (the declined order is abandoned), then paid: one number.
         var shopper = await ShopperWithCartAsync(Factory);
@@ -161,6 +161,14 @@ public sealed class DocumentNumberTests(ShopFixture fixture) : PaymentTest(fixtu
         Assert.Equal(2, await LastNumberAsync(DocumentSequence.Invoice));
         await using var check = Db();
         Assert.Equal(PaymentStatus.NeedsAttention, (await check.PaymentRecords.SingleAsync(p => p.Id == declined.Id)).Status);
+
+        // The duplicate money, refunded by an admin: it was never invoiced, so it gets no credit note.
+        var admin = await AdminSession.SignInAsync(Factory);
+        await SubmitRefundAsync(admin, await admin.GetDocumentAsync($"/Admin/Payments/{declined.Id}"));
+        var duplicateRefund = await check.Refunds.AsNoTracking().SingleAsync(r => r.PaymentRecordId == declined.Id);
+        Assert.Equal("succeeded", duplicateRefund.Status);
+        Assert.Null(duplicateRefund.CreditNoteNumber);
+        Assert.Equal(0, await LastNumberAsync(DocumentSequence.CreditNote));
     }
 
     /// <summary>Refunds as the Stripe Dashboard makes them: straight at Stripe, learned by the shop from the webhook.</summary>

@@ -58,6 +58,8 @@ public static class InvoicedOrderSeed
             ChargeId = $"ch_seed_{order.Id}",
             CardBrand = "mastercard",
             CardLast4 = "4444",
+            // The payment that paid the order sold its bags (refunds of it get credit notes).
+            StockReservation = StockReservation.Sold,
             RefundedMinor = refunds.Sum(r => r.Amount),
             CreatedAt = paidAt,
             UpdatedAt = paidAt,
