@@ -119,7 +119,7 @@ public sealed class SimulatedCheckoutBrowserTests(ShopFixture fixture, BrowserFi
         await Screenshots.SaveAsync(page, "admin-payment-detail");
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Admin" }).GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
-        await session.WaitForPathAsync("^/Admin$");
+        await session.WaitForPathAsync("^/Admin/Dashboard$");
         await Expect(page.Locator("svg.chart rect")).ToHaveCountAsync(30);
         await Screenshots.SaveAsync(page, "admin-dashboard");
 
@@ -267,13 +267,20 @@ public sealed class SimulatedCheckoutBrowserTests(ShopFixture fixture, BrowserFi
         await session.WaitForPathAsync("^/Admin/Payments/[0-9]+$");
         await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "What was done" })).ToBeVisibleAsync();
         await CheckAsync("admin payment");
-        await session.GotoAsync("/Admin");
+        await session.GotoAsync("/Admin/Dashboard");
         await Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Refund €25.00 to buyer@example.com") })).ToBeVisibleAsync();
         await CheckAsync("dashboard");
+        await session.GotoAsync("/Admin");
+        await CheckAsync("orders desk");
+        await page.Locator("table.orders tbody tr").First.GetByRole(AriaRole.Link).First.ClickAsync();
+        await session.WaitForPathAsync("^/Admin/Orders/[0-9]+$");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Mark packed" })).ToBeVisibleAsync();
+        await CheckAsync("order detail");
 
         // Each page was really checked: the forms' controls are all there.
         Assert.True(checkedControls["checkout"] >= 10, $"checkout: {checkedControls["checkout"]} controls");
         Assert.True(checkedControls["admin payments"] >= 15, $"admin payments: {checkedControls["admin payments"]} controls");
+        Assert.True(checkedControls["order detail"] >= 5, $"order detail: {checkedControls["order detail"]} controls");
         await session.AssertNoProblemsAsync();
     }
 }

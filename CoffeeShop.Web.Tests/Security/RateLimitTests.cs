@@ -204,6 +204,10 @@ public class RateLimitTests(ShopFixture fixture) : ShopTest(fixture)
     /// </summary>
     private static readonly string[] ExpectedPostPolicies =
     [
+        "POST /Admin/Orders/{id:long}?handler=Cancel -> refund-posts",
+        "POST /Admin/Orders/{id:long}?handler=Deliver -> none",
+        "POST /Admin/Orders/{id:long}?handler=Pack -> none",
+        "POST /Admin/Orders/{id:long}?handler=Ship -> none",
         "POST /Admin/Payments/{id:long}?handler=Refund -> refund-posts",
         "POST /Admin/Payments/{id:long}?handler=Resolve -> none",
         "POST /Admin/Payments/{id:long}?handler=Resync -> none",

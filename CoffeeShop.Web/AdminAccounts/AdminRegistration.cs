@@ -3,6 +3,7 @@ using CoffeeShop.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,10 @@ public static class AdminRegistration
     public const string CookieName = "coffeeshop_admin";
     public const string SignInPath = "/Identity/Account/Login";
     public const int MinimumPasswordLength = 12;
+
+    /// <summary>Where an admin lands: at /Admin, and after signing in without a page to return to.</summary>
+    public const string HomePage = "/Admin/Orders/Index";
+    public const string HomePath = "/Admin";
 
     /// <summary>
     /// ASP.NET Core Identity on the shop's database with its default UI (sign-in, account, two-factor),
@@ -62,6 +67,11 @@ public static class AdminRegistration
             options.Conventions.AuthorizeFolder("/Admin", Policy);
             options.Conventions.AddFolderApplicationModelConvention("/Admin",
                 model => model.Filters.Add(new ServiceFilterAttribute(typeof(RequireTwoFactorFilter))));
+            // The orders desk is the admins' home: /Admin opens it; links keep naming /Admin/Orders.
+            options.Conventions.AddPageRouteModelConvention(HomePage, model => model.Selectors.Add(new SelectorModel
+            {
+                AttributeRouteModel = new AttributeRouteModel { Template = "Admin", SuppressLinkGeneration = true },
+            }));
         });
 
         if (environment.IsDevelopment())

@@ -11,6 +11,7 @@ public static class FulfilmentRegistration
             .BindConfiguration(FulfilmentOptions.Section)
             .ValidateProblems(options => FulfilmentOptions.Problem(options) is { } problem ? [problem] : [])
             .ValidateOnStart();
+        services.AddScoped<OrderFulfilment>();
         return services;
     }
 }

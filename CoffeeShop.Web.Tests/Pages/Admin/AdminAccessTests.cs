@@ -147,7 +147,7 @@ public class AdminAccessTests(ShopFixture fixture) : ShopTest(fixture)
         var response = await AdminSession.SubmitSignInAsync(client, "admin@coffeeshop.test", AdminSession.Password);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/", response.Headers.Location!.OriginalString);
+        Assert.Equal("/Admin", response.Headers.Location!.OriginalString);
         var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(AdminRegistration.CookieName + "=", StringComparison.Ordinal));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
@@ -254,9 +254,9 @@ public class AdminAccessTests(ShopFixture fixture) : ShopTest(fixture)
             }));
 
         Assert.Equal(HttpStatusCode.Redirect, viaForm.StatusCode);
-        Assert.Equal("/", viaForm.Headers.Location!.OriginalString);
+        Assert.Equal("/Admin", viaForm.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.Redirect, crafted.StatusCode);
-        Assert.Equal("/", crafted.Headers.Location!.OriginalString);
+        Assert.Equal("/Admin", crafted.Headers.Location!.OriginalString);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public class DashboardTests(ShopFixture fixture) : ShopTest(fixture)
         }
 
         var admin = await AdminSession.SignInAsync(Factory);
-        var page = await admin.GetDocumentAsync("/Admin");
+        var page = await admin.GetDocumentAsync("/Admin/Dashboard");
 
         long Revenue(DateOnly day) => long.Parse(page.QuerySelector($"rect[data-day='{day:yyyy-MM-dd}']")!.GetAttribute("data-revenue")!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(2500, Revenue(yesterday));

@@ -171,7 +171,7 @@ public class NeedsAttentionTests(ShopFixture fixture) : ShopTest(fixture)
     {
         var record = await NeedsAttentionAsync();
         var admin = await AdminSession.SignInAsync(Factory);
-        Assert.Equal("1", DashboardCount(await admin.GetDocumentAsync("/Admin")));
+        Assert.Equal("1", DashboardCount(await admin.GetDocumentAsync("/Admin/Dashboard")));
         var page = await admin.GetDocumentAsync($"/Admin/Payments/{record.Id}");
         const string Note = "Customer paid twice from two tabs; refunded in Stripe and told them by email.";
 
@@ -193,7 +193,7 @@ public class NeedsAttentionTests(ShopFixture fixture) : ShopTest(fixture)
         Assert.Contains(shown.QuerySelectorAll(".timeline li"), li => li.TextContent.Contains($"admin:{AdminEmail}", StringComparison.Ordinal)
             && li.TextContent.Contains($"Resolved: {Note}", StringComparison.Ordinal));
         Assert.Null(shown.QuerySelector("#resolve-form"));
-        Assert.Equal("0", DashboardCount(await admin.GetDocumentAsync("/Admin")));
+        Assert.Equal("0", DashboardCount(await admin.GetDocumentAsync("/Admin/Dashboard")));
         Assert.Empty((await admin.GetDocumentAsync("/Admin/Payments?attention=true")).QuerySelectorAll("table.payments tbody tr"));
         Assert.Contains("(resolved)", (await admin.GetDocumentAsync("/Admin/Payments")).QuerySelector($"tr[data-id='{record.Id}']")!.TextContent, StringComparison.Ordinal);
     }
@@ -276,7 +276,7 @@ public class NeedsAttentionTests(ShopFixture fixture) : ShopTest(fixture)
         var resolved = await NeedsAttentionAsync(resolvedAt: DateTimeOffset.UtcNow.AddMinutes(-1));
         var admin = await AdminSession.SignInAsync(Factory);
 
-        var dashboard = await admin.GetDocumentAsync("/Admin");
+        var dashboard = await admin.GetDocumentAsync("/Admin/Dashboard");
 
         Assert.Equal("2", DashboardCount(dashboard));
         var row = Assert.Single(dashboard.QuerySelectorAll("table.duplicates tbody tr"));
@@ -298,7 +298,7 @@ public class NeedsAttentionTests(ShopFixture fixture) : ShopTest(fixture)
         var after = await ReloadAsync(duplicate.Id);
         Assert.Equal((PaymentStatus.NeedsAttention, Charged), (after.Status, after.RefundedMinor));
 
-        var again = await admin.GetDocumentAsync("/Admin");
+        var again = await admin.GetDocumentAsync("/Admin/Dashboard");
         var refundedRow = again.QuerySelector($"table.duplicates tr[data-id='{duplicate.Id}']")!;
         Assert.Null(refundedRow.QuerySelector("button"));
         Assert.Equal("€33.80", refundedRow.QuerySelectorAll("td.num")[1].TextContent);
@@ -310,7 +310,7 @@ public class NeedsAttentionTests(ShopFixture fixture) : ShopTest(fixture)
     {
         var admin = await AdminSession.SignInAsync(Factory);
 
-        var dashboard = await admin.GetDocumentAsync("/Admin");
+        var dashboard = await admin.GetDocumentAsync("/Admin/Dashboard");
 
         Assert.Equal("No duplicate payments waiting.", dashboard.QuerySelector("#no-duplicates")!.TextContent);
         Assert.Null(dashboard.QuerySelector("table.duplicates"));

@@ -19,8 +19,8 @@ public class LoginModel(SignInManager<IdentityUser> signInManager, IOptions<Admi
     [BindProperty]
     public SignInInput Input { get; set; } = new();
 
-    /// <summary>Where a successful sign-in goes: the requested local address, otherwise the home page.</summary>
-    public string ReturnUrl { get; private set; } = "/";
+    /// <summary>Where a successful sign-in goes: the requested local address, otherwise the admins' home, the orders desk.</summary>
+    public string ReturnUrl { get; private set; } = AdminRegistration.HomePath;
 
     public void OnGet(string? returnUrl) => ReturnUrl = LocalOrHome(returnUrl);
 
@@ -57,7 +57,7 @@ public class LoginModel(SignInManager<IdentityUser> signInManager, IOptions<Admi
     }
 
     // Url.IsLocalUrl refuses absolute, protocol-relative (//host), /\host and javascript: addresses.
-    private string LocalOrHome(string? url) => Url.IsLocalUrl(url) ? url : "/";
+    private string LocalOrHome(string? url) => Url.IsLocalUrl(url) ? url : AdminRegistration.HomePath;
 
     private PageResult Refused()
     {
