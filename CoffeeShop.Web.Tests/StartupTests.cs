@@ -36,6 +36,40 @@ public class StartupTests
         Assert.Contains(key.Replace(":", "__", StringComparison.Ordinal), message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Shop:VatRatePercent", "100", "Shop:VatRatePercent must be a percentage")]
+    [InlineData("Shop:VatRatePercent", "7.125", "Shop:VatRatePercent may have at most two decimals")]
+    [InlineData("Invoicing:SellerName", "", "Invoicing:SellerName is missing")]
+    [InlineData("Invoicing:VatId", "", "Invoicing:VatId is missing")]
+    public void Start_WithBadVatOrSellerSetting_FailsNamingTheKeyAndWhereToSetIt(string key, string value, string expected)
+    {
+        using var factory = new ShopFactory(settings: new Dictionary<string, string?> { [key] = value });
+
+        var message = Flatten(Assert.ThrowsAny<Exception>(() => factory.CreateBrowserClient()));
+
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+        Assert.Contains(key.Replace(":", "__", StringComparison.Ordinal), message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Shipping:Zones:0:Countries:0", "XX", "Shipping:Zones:0:Countries names 'XX'")]
+    [InlineData("Shipping:Zones:1:Countries:0", "DE", "names the country DE in more than one zone")]
+    [InlineData("Shipping:Zones:0:Rate", "4.999", "Shipping:Zones:0:Rate must be an amount in EUR")]
+    [InlineData("Shipping:Zones:0:Rate", "-1", "Shipping:Zones:0:Rate must be an amount in EUR")]
+    [InlineData("Shipping:Zones:0:FreeFrom", "forty", "Shipping:Zones:0:FreeFrom must be an amount in EUR")]
+    [InlineData("Shipping:Zones:0:Name", "", "Shipping:Zones:0 needs a Name")]
+    [InlineData("Fulfilment:Carriers:0:TrackingUrl", "http://example.com/{tracking}", "Fulfilment:Carriers:0:TrackingUrl must be an https link")]
+    [InlineData("Fulfilment:Carriers:0:TrackingUrl", "https://example.com/track", "Fulfilment:Carriers:0:TrackingUrl must be an https link")]
+    [InlineData("Fulfilment:Carriers:1:Name", "dhl", "names the carrier DHL twice")]
+    public void Start_WithBadShippingZoneOrCarrier_FailsSayingWhichEntry(string key, string value, string expected)
+    {
+        using var factory = new ShopFactory(settings: new Dictionary<string, string?> { [key] = value });
+
+        var message = Flatten(Assert.ThrowsAny<Exception>(() => factory.CreateBrowserClient()));
+
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Start_OutsideDevelopmentWithoutStripeKeys_FailsBecauseSimulatedPaymentsAreDevelopmentOnly()
     {

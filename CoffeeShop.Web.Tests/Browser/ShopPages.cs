@@ -21,6 +21,19 @@ public static class ShopPages
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Added to your cart.");
     }
 
+    /// <summary>On the checkout: types the delivery address into its fields (<see cref="DeliveryAddress.Berlin"/> unless another is given) and picks the country.</summary>
+    public static async Task FillAddressAsync(this BrowserSession session, DeliveryAddress? address = null)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var page = session.Page;
+        address ??= DeliveryAddress.Berlin;
+        await page.GetByLabel("Full name", new() { Exact = true }).FillAsync(address.Name);
+        await page.GetByLabel("Street and house number", new() { Exact = true }).FillAsync(address.Line1);
+        await page.GetByLabel("Postal code", new() { Exact = true }).FillAsync(address.PostalCode);
+        await page.GetByLabel("Town or city", new() { Exact = true }).FillAsync(address.City);
+        await page.GetByLabel("Country", new() { Exact = true }).SelectOptionAsync(address.Country);
+    }
+
     /// <summary>Signs in through the real sign-in page, which the browser must be on.</summary>
     public static async Task SignInAsync(this BrowserSession session, string email, string password = AdminSession.Password)
     {

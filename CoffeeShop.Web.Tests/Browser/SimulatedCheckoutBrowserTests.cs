@@ -72,6 +72,7 @@ public sealed class SimulatedCheckoutBrowserTests(ShopFixture fixture, BrowserFi
         await session.WaitForPathAsync("^/Checkout$");
         await Expect(page.Locator("#order-total")).ToHaveTextAsync("€82.70");
         await page.GetByLabel("Email for your receipt").FillAsync("ada@example.com");
+        await session.FillAddressAsync();
         await page.GetByRole(AriaRole.Radio, new() { Name = "Payment succeeds" }).CheckAsync();
         await Screenshots.SaveAsync(page, "checkout");
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay €82.70" }).ClickAsync();
@@ -119,7 +120,7 @@ public sealed class SimulatedCheckoutBrowserTests(ShopFixture fixture, BrowserFi
         await Screenshots.SaveAsync(page, "admin-payment-detail");
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Admin" }).GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
-        await session.WaitForPathAsync("^/Admin$");
+        await session.WaitForPathAsync("^/Admin/Dashboard$");
         await Expect(page.Locator("svg.chart rect")).ToHaveCountAsync(30);
         await Screenshots.SaveAsync(page, "admin-dashboard");
 
@@ -141,24 +142,28 @@ public sealed class SimulatedCheckoutBrowserTests(ShopFixture fixture, BrowserFi
         await session.WaitForPathAsync("^/Checkout$");
 
         await page.GetByLabel("Email for your receipt").FillAsync("lea@example.com");
+        await session.FillAddressAsync();
+        // €27.00 of coffee and €4.90 shipping to Germany.
+        await Expect(page.Locator("#order-total")).ToHaveTextAsync("€31.90");
         await page.GetByRole(AriaRole.Radio, new() { Name = "Insufficient funds" }).CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pay €27.00" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay €31.90" }).ClickAsync();
 
         await Expect(page.Locator("#payment-errors")).ToContainTextAsync("insufficient funds");
         Assert.Equal("/Checkout", session.Path);
         await Expect(page.Locator(".cart-link .badge")).ToHaveTextAsync("2");
-        await Expect(page.Locator("#order-total")).ToHaveTextAsync("€27.00");
+        await Expect(page.Locator("#order-total")).ToHaveTextAsync("€31.90");
         await Expect(page.GetByLabel("Email for your receipt")).ToHaveValueAsync("lea@example.com");
+        await Expect(page.GetByLabel("Street and house number", new() { Exact = true })).ToHaveValueAsync(DeliveryAddress.Berlin.Line1);
         var declined = Assert.Single(await RecordsAsync());
         Assert.Equal(PaymentStatus.Failed, declined.Status);
         Assert.Equal("insufficient_funds", declined.FailureCode);
 
         await page.GetByRole(AriaRole.Radio, new() { Name = "Payment succeeds" }).CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pay €27.00" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay €31.90" }).ClickAsync();
 
         await session.WaitForPathAsync("^/Orders/[A-Za-z0-9_-]{16,}$");
         await Expect(page.Locator("#payment-state")).ToHaveAttributeAsync("data-status", "paid");
-        await Expect(page.Locator("#order-total")).ToHaveTextAsync("€27.00");
+        await Expect(page.Locator("#order-total")).ToHaveTextAsync("€31.90");
         Assert.Equal([PaymentStatus.Failed, PaymentStatus.Succeeded], (await RecordsAsync()).Select(r => r.Status));
         await session.AssertNoProblemsAsync();
     }
@@ -173,8 +178,10 @@ public sealed class SimulatedCheckoutBrowserTests(ShopFixture fixture, BrowserFi
         await session.WaitForPathAsync("^/Cart$");
         await session.GotoAsync("/Checkout");
         await page.GetByLabel("Email for your receipt").FillAsync("quick@example.com");
+        await session.FillAddressAsync();
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pay €32.00" }).DblClickAsync();
+        // €32.00 of coffee and €4.90 shipping to Germany.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay €36.90" }).DblClickAsync();
 
         await session.WaitForPathAsync("^/Orders/[A-Za-z0-9_-]{16,}$");
         await Expect(page.Locator("#payment-state")).ToHaveAttributeAsync("data-status", "paid");
@@ -205,6 +212,13 @@ public sealed class SimulatedCheckoutBrowserTests(ShopFixture fixture, BrowserFi
 
         await page.TabToAsync("#Input_Email");
         await page.Keyboard.TypeAsync("keys@example.com");
+        var address = DeliveryAddress.Berlin;
+        foreach (var (field, text) in new[] { ("#Input_Name", address.Name), ("#Input_Line1", address.Line1), ("#Input_PostalCode", address.PostalCode), ("#Input_City", address.City) })
+        {
+            await page.TabToAsync(field);
+            await page.Keyboard.TypeAsync(text);
+        }
+
         // Into the scenario group: focus lands on the chosen radio; arrows move the choice, Space keeps it.
         await page.TabToAsync("input[type=radio][name='Input.ConfirmationToken']");
         await page.Keyboard.PressAsync("ArrowDown");
@@ -217,7 +231,8 @@ public sealed class SimulatedCheckoutBrowserTests(ShopFixture fixture, BrowserFi
 
         await session.WaitForPathAsync("^/Orders/[A-Za-z0-9_-]{16,}$");
         await Expect(page.Locator("#payment-state")).ToHaveAttributeAsync("data-status", "paid");
-        await Expect(page.Locator("#order-total")).ToHaveTextAsync("€33.80");
+        // €33.80 of coffee and €4.90 shipping to Germany, the country the form starts with.
+        await Expect(page.Locator("#order-total")).ToHaveTextAsync("€38.70");
         Assert.Equal("keys@example.com", Assert.Single(await RecordsAsync()).CustomerEmail);
         await session.AssertNoProblemsAsync();
     }
@@ -225,8 +240,11 @@ public sealed class SimulatedCheckoutBrowserTests(ShopFixture fixture, BrowserFi
     [Fact]
     public async Task Browser_EveryControl_HasAnAccessibleName()
     {
+        Order invoiced;
         await using (var db = Db())
         {
+            invoiced = await CoffeeShop.Web.Tests.Pages.Orders.InvoicedOrderSeed.AddAsync(db, DateTimeOffset.UtcNow.AddHours(-2),
+                [(1690, 700)], (490, 700), (500, DateTimeOffset.UtcNow.AddHours(-1)));
             await PaymentSeed.AddAsync(db, DateTimeOffset.UtcNow.AddHours(-1));
             // The newest, so the payment page opened below offers its refund and mark-resolved forms, and the dashboard lists it.
             var duplicate = await PaymentSeed.AddAsync(db, DateTimeOffset.UtcNow.AddMinutes(-30), PaymentStatus.NeedsAttention);
@@ -250,6 +268,11 @@ public sealed class SimulatedCheckoutBrowserTests(ShopFixture fixture, BrowserFi
         await CheckAsync("cart");
         await session.GotoAsync("/Checkout");
         await CheckAsync("checkout");
+        await session.GotoAsync($"/Orders/{invoiced.PublicId}/Invoice");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Print" })).ToBeVisibleAsync();
+        await CheckAsync("invoice");
+        await session.GotoAsync($"/Orders/{invoiced.PublicId}/CreditNotes/1");
+        await CheckAsync("credit note");
         await session.GotoAsync("/Admin/Payments");
         await CheckAsync("sign-in");
         await session.SignInAsync(AdminEmail);
@@ -262,10 +285,17 @@ public sealed class SimulatedCheckoutBrowserTests(ShopFixture fixture, BrowserFi
         await session.GotoAsync("/Admin/Dashboard");
         await Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Refund €25.00 to buyer@example.com") })).ToBeVisibleAsync();
         await CheckAsync("dashboard");
+        await session.GotoAsync("/Admin");
+        await CheckAsync("orders desk");
+        await page.Locator("table.orders tbody tr").First.GetByRole(AriaRole.Link).First.ClickAsync();
+        await session.WaitForPathAsync("^/Admin/Orders/[0-9]+$");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Mark packed" })).ToBeVisibleAsync();
+        await CheckAsync("order detail");
 
         // Each page was really checked: the forms' controls are all there.
         Assert.True(checkedControls["checkout"] >= 10, $"checkout: {checkedControls["checkout"]} controls");
         Assert.True(checkedControls["admin payments"] >= 15, $"admin payments: {checkedControls["admin payments"]} controls");
+        Assert.True(checkedControls["order detail"] >= 5, $"order detail: {checkedControls["order detail"]} controls");
         await session.AssertNoProblemsAsync();
     }
 }

@@ -39,6 +39,7 @@ public sealed class StripeCheckoutBrowserTests(ShopFixture fixture, BrowserFixtu
         Assert.Equal(1, session.StripeJsRequests);
         Assert.Equal(0, await page.Locator(".banner").CountAsync());
         await page.GetByLabel("Email for your receipt").FillAsync("grace@example.com");
+        await session.FillAddressAsync();
     }
 
     private static async Task<JsonElement[]> StripeCallsAsync(IPage page) =>
@@ -54,24 +55,50 @@ public sealed class StripeCheckoutBrowserTests(ShopFixture fixture, BrowserFixtu
         Assert.Equal(FakeStripeApi.PublishableKey, calls[0].GetProperty("publishableKey").GetString());
         var elements = calls.Single(c => c.GetProperty("call").GetString() == "elements").GetProperty("options");
         Assert.Equal("payment", elements.GetProperty("mode").GetString());
-        Assert.Equal(2780, elements.GetProperty("amount").GetInt64());
+        // €27.80 of coffee and €4.90 shipping to Germany.
+        Assert.Equal(3270, elements.GetProperty("amount").GetInt64());
         Assert.Equal("eur", elements.GetProperty("currency").GetString());
         Assert.Equal("manual", elements.GetProperty("paymentMethodCreation").GetString());
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pay €27.80" }).DblClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay €32.70" }).DblClickAsync();
 
         await session.WaitForPathAsync("^/Orders/[A-Za-z0-9_-]{16,}$");
         await Expect(page.Locator("#payment-state")).ToHaveAttributeAsync("data-status", "paid");
-        await Expect(page.Locator("#order-total")).ToHaveTextAsync("€27.80");
+        await Expect(page.Locator("#order-total")).ToHaveTextAsync("€32.70");
         await Expect(page.Locator(".meta").Filter(new() { HasText = "ending in" })).ToContainTextAsync("4242");
         var record = Assert.Single(await RecordsAsync());
         Assert.Equal(PaymentStatus.Succeeded, record.Status);
         var intent = Assert.Single(Stripe.PaymentIntents);
         Assert.Equal(intent.Id, record.PaymentIntentId);
-        Assert.Equal(2780, intent.Amount);
+        Assert.Equal(3270, intent.Amount);
         Assert.Single(Stripe.Requests, r => r.Method == "POST" && r.Path == "/v1/payment_intents");
         await using var db = Db();
         Assert.Equal(1, await db.Orders.CountAsync());
+        await session.AssertNoProblemsAsync();
+    }
+
+    [Fact]
+    public async Task Browser_StripeCheckout_ChangingTheCountry_ShowsItsShippingUpdatesThePaymentElementAndChargesThat()
+    {
+        await using var session = await OpenAsync(ConfirmationTokens.Visa);
+        var page = session.Page;
+        await GoToCheckoutAsync(session);
+
+        await session.FillAddressAsync(new DeliveryAddress("Sanne de Vries", "Prinsengracht 263", null, "1016 GV", "Amsterdam", "NL"));
+
+        // €27.80 of coffee and €9.90 to the European Union zone; the Payment Element learns the new amount.
+        await Expect(page.Locator("#order-shipping")).ToHaveTextAsync("€9.90");
+        await Expect(page.Locator("#order-total")).ToHaveTextAsync("€37.70");
+        await Expect(page.Locator("#checkout-form")).ToHaveAttributeAsync("data-amount", "3770");
+        var update = (await StripeCallsAsync(page)).Last(c => c.GetProperty("call").GetString() == "update");
+        Assert.Equal(3770, update.GetProperty("options").GetProperty("amount").GetInt64());
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay €37.70" }).ClickAsync();
+
+        await session.WaitForPathAsync("^/Orders/[A-Za-z0-9_-]{16,}$");
+        await Expect(page.Locator("#order-total")).ToHaveTextAsync("€37.70");
+        await Expect(page.Locator("#ship-to")).ToContainTextAsync("1016 GV Amsterdam");
+        Assert.Equal(3770, Assert.Single(Stripe.PaymentIntents).Amount);
         await session.AssertNoProblemsAsync();
     }
 
@@ -82,7 +109,7 @@ public sealed class StripeCheckoutBrowserTests(ShopFixture fixture, BrowserFixtu
         var page = session.Page;
         await GoToCheckoutAsync(session);
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pay €27.80" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay €32.70" }).ClickAsync();
 
         // The shop asks Stripe.js to run the bank's step with the PaymentIntent's client secret.
         await session.WaitForPathAsync("^/Checkout/Authenticate");
@@ -99,7 +126,7 @@ public sealed class StripeCheckoutBrowserTests(ShopFixture fixture, BrowserFixtu
 
         await session.WaitForPathAsync("^/Orders/[A-Za-z0-9_-]{16,}$");
         await Expect(page.Locator("#payment-state")).ToHaveAttributeAsync("data-status", "paid");
-        await Expect(page.Locator("#order-total")).ToHaveTextAsync("€27.80");
+        await Expect(page.Locator("#order-total")).ToHaveTextAsync("€32.70");
         var record = Assert.Single(await RecordsAsync());
         Assert.Equal(PaymentStatus.Succeeded, record.Status);
         Assert.Equal(OrderStatus.Paid, record.Order!.Status);
@@ -115,12 +142,12 @@ public sealed class StripeCheckoutBrowserTests(ShopFixture fixture, BrowserFixtu
         session.Allow("POST", "/Checkout", 400);
         await GoToCheckoutAsync(session);
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pay €27.80" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay €32.70" }).ClickAsync();
 
         await Expect(page.Locator("#payment-errors")).ToContainTextAsync("declined");
         Assert.Equal("/Checkout", session.Path);
         await Expect(page.Locator("#payment-element[data-mounted=payment]")).ToBeAttachedAsync();
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Pay €27.80" })).ToBeEnabledAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Pay €32.70" })).ToBeEnabledAsync();
         await Expect(page.Locator(".cart-link .badge")).ToHaveTextAsync("2");
         Assert.Equal(PaymentStatus.Failed, Assert.Single(await RecordsAsync()).Status);
         await session.AssertNoProblemsAsync();
@@ -133,7 +160,7 @@ public sealed class StripeCheckoutBrowserTests(ShopFixture fixture, BrowserFixtu
         var page = session.Page;
         await GoToCheckoutAsync(session);
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pay €27.80" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay €32.70" }).ClickAsync();
 
         // The checkout answers with a redirect to the bank's page (the fake's, on the Stripe stand-in's origin).
         await page.WaitForURLAsync(url => url.StartsWith($"{Stripe.BaseAddress}3ds/", StringComparison.Ordinal));
@@ -156,11 +183,11 @@ public sealed class StripeCheckoutBrowserTests(ShopFixture fixture, BrowserFixtu
         var errors = page.Locator("#payment-errors");
         await Expect(errors).ToBeHiddenAsync();
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pay €27.80" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay €32.70" }).ClickAsync();
 
         await Expect(errors).ToBeVisibleAsync();
         await Expect(errors).ToHaveTextAsync("Your card number is incomplete.");
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Pay €27.80" })).ToBeEnabledAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Pay €32.70" })).ToBeEnabledAsync();
         Assert.Equal("/Checkout", session.Path);
         await using var db = Db();
         Assert.Equal(0, await db.Orders.CountAsync());

@@ -6,7 +6,7 @@ namespace CoffeeShop.Web.Tests.Browser;
 /// <summary>
 /// Answers <c>https://js.stripe.com/v3/</c> (unreachable here) with a small script that implements
 /// only the Stripe.js calls the shop makes: <c>Stripe(pk)</c>, <c>stripe.elements(options)</c>,
-/// <c>elements.create('payment').mount(selector)</c>, <c>elements.submit()</c>,
+/// <c>elements.create('payment').mount(selector)</c>, <c>elements.submit()</c>, <c>elements.update({amount})</c>,
 /// <c>stripe.createConfirmationToken({elements})</c> and <c>stripe.handleNextAction({clientSecret})</c>.
 /// The confirmation token it hands out is chosen per test: one of the fake Stripe API's test tokens
 /// (<c>ConfirmationTokens</c>), so the server side runs against the fake exactly as with real Stripe.js.
@@ -74,6 +74,12 @@ public static class StripeJsStandIn
                   async submit() {
                     calls.push({ call: 'submit' });
                     return {};
+                  },
+                  update(changes) {
+                    calls.push({ call: 'update', options: changes });
+                    if (!changes || (changes.amount !== undefined && !Number.isInteger(changes.amount))) {
+                      throw new Error('IntegrationError: update() needs an integer amount');
+                    }
                   },
                 };
                 return elements;

@@ -48,6 +48,7 @@ public static class PaymentSeed
             ChargeId = $"ch_seed_{order.Id}",
             CardBrand = "visa",
             CardLast4 = "4242",
+            StockReservation = order.Status == OrderStatus.Paid ? StockReservation.Sold : StockReservation.None,
             RefundedMinor = refunded,
             CreatedAt = createdAt,
             UpdatedAt = updatedAt ?? createdAt,

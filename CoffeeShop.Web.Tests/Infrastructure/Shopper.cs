@@ -21,16 +21,18 @@ public sealed class Shopper(HttpClient client)
 
     public Task<IDocument> CheckoutPageAsync() => Client.GetDocumentAsync("/Checkout");
 
-    /// <summary>Submits the checkout form as Stripe.js would, with a ConfirmationToken id in the hidden field.</summary>
+    /// <summary>
+    /// Submits the checkout form as Stripe.js would, with a ConfirmationToken id in the hidden field, after typing
+    /// the email and the address (<see cref="DeliveryAddress.Berlin"/> unless another is given). <paramref name="extra"/>
+    /// is applied last: it can change or remove (null) any field.
+    /// </summary>
     public async Task<HttpResponseMessage> PayAsync(string confirmationToken, string email = "ada@example.com",
-        IReadOnlyDictionary<string, string?>? extra = null, IDocument? checkoutPage = null)
+        IReadOnlyDictionary<string, string?>? extra = null, IDocument? checkoutPage = null, DeliveryAddress? address = null)
     {
         var page = checkoutPage ?? await CheckoutPageAsync();
-        var values = new Dictionary<string, string?>
-        {
-            ["Input.Email"] = email,
-            ["Input.ConfirmationToken"] = confirmationToken,
-        };
+        var values = (address ?? DeliveryAddress.Berlin).FormFields();
+        values["Input.Email"] = email;
+        values["Input.ConfirmationToken"] = confirmationToken;
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             values[key] = value;

@@ -221,7 +221,7 @@ public class CheckoutTests(ShopFixture fixture) : PaymentTest(fixture)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var page = await HtmlForms.ParseAsync(response);
-        Assert.Contains("Your cart changed", page.QuerySelector("#payment-errors")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("This checkout form is out of date", page.QuerySelector("#payment-errors")!.TextContent, StringComparison.Ordinal);
         Assert.Equal("€65.20", page.QuerySelector("#order-total")!.TextContent);
         Assert.Empty(PaymentIntentCreates());
         Assert.Empty(await RecordsAsync());

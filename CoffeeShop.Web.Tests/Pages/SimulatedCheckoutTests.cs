@@ -62,7 +62,8 @@ public sealed class SimulatedCheckoutTests(ShopFixture fixture, SimulatedShopFac
         Assert.Equal([PaymentStatus.Failed, PaymentStatus.Succeeded], (await RecordsAsync()).Select(r => r.Status));
         var order = await shopper.FollowAsync(paid);
         Assert.Equal("paid", order.QuerySelector("#payment-state")!.GetAttribute("data-status"));
-        Assert.Equal("€32.00", order.QuerySelector("#order-total")!.TextContent);
+        // €32.00 of coffee and €4.90 shipping to Germany.
+        Assert.Equal("€36.90", order.QuerySelector("#order-total")!.TextContent);
     }
 
     [Fact]

@@ -606,6 +606,15 @@ yield return AdminGet("search with NUL", "/Admin/Payments?q=a%00b", Expect.BadRe
         yield return PublicGet("order id SQL", "/Orders/" + Escaped("' OR '1'='1"), payload: "' OR '1'='1");
         yield return PublicGet("order id script tag", "/Orders/" + Escaped(Script), payload: Script);
         yield return PublicGet("order id with a double-encoded NUL after a real one", "/Orders/{orderId}%2500", area: CaseArea.Order);
+        yield return PublicGet("invoice order id script tag", "/Orders/" + Escaped(Script) + "/Invoice", payload: Script);
+        yield return PublicGet("invoice order id SQL", "/Orders/" + Escaped(Sql) + "/Invoice", payload: Sql);
+        yield return PublicGet("invoice order id 10 001 characters", "/Orders/" + LongText + "/Invoice");
+        yield return PublicGet("invoice order id with a double-encoded NUL after a real one", "/Orders/{orderId}%2500/Invoice", area: CaseArea.Order);
+        yield return PublicGet("credit note number not a number", "/Orders/{orderId}/CreditNotes/abc", area: CaseArea.Order);
+        yield return PublicGet("credit note number past long", "/Orders/{orderId}/CreditNotes/99999999999999999999", area: CaseArea.Order);
+        yield return PublicGet("credit note number negative", "/Orders/{orderId}/CreditNotes/-1", area: CaseArea.Order);
+        yield return PublicGet("credit note number script tag", "/Orders/{orderId}/CreditNotes/" + Escaped(Script), payload: Script, area: CaseArea.Order);
+        yield return PublicGet("credit note of no refund", "/Orders/{orderId}/CreditNotes/1", area: CaseArea.Order);
         yield return PublicGet("return without an order", "/Checkout/Return");
         yield return PublicGet("return order SQL", "/Checkout/Return?order=" + Escaped(Sql), payload: Sql);
         yield return PublicGet("return order script tag", "/Checkout/Return?order=" + Escaped(Script), payload: Script);

@@ -32,6 +32,44 @@ public static class Vat
             .OrderByDescending(a => a.RateBasisPoints)
             .ToList();
 
+    /// <summary>
+    /// Splits a part of an order's gross (a partial refund) over the order's VAT rates in proportion to the
+    /// gross each rate holds, then takes the VAT out of each part with <see cref="IncludedIn"/>. Largest
+    /// remainder: each rate first gets its share rounded down to a whole minor unit; the minor units left
+    /// over go one each to the rates whose shares lost the most in rounding (on a tie, the higher rate, as
+    /// <see cref="Breakdown"/> lists them first). So the parts add up to <paramref name="grossMinor"/> exactly,
+    /// and no rate gets more than its exact share rounded up. Rates that get nothing are left out.
+    /// </summary>
+    public static IReadOnlyList<VatAmounts> Split(long grossMinor, IReadOnlyList<VatAmounts> over)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(grossMinor);
+        ArgumentNullException.ThrowIfNull(over);
+        var whole = over.Aggregate(Int128.Zero, (sum, a) => sum + a.GrossMinor);
+        if (grossMinor == 0 || whole <= 0)
+        {
+            return [];
+        }
+
+        var shares = over.Select((a, index) =>
+        {
+            var exact = (Int128)grossMinor * a.GrossMinor;
+            return (a.RateBasisPoints, Index: index, Floor: (long)(exact / whole), Remainder: exact % whole);
+        }).ToList();
+        var left = grossMinor - shares.Sum(s => s.Floor);
+        var roundedUp = shares.OrderByDescending(s => s.Remainder).ThenBy(s => s.Index).Take((int)left).Select(s => s.Index).ToHashSet();
+        var parts = new List<VatAmounts>();
+        foreach (var share in shares)
+        {
+            var part = share.Floor + (roundedUp.Contains(share.Index) ? 1 : 0);
+            if (part > 0)
+            {
+                parts.Add(new VatAmounts(share.RateBasisPoints, part, IncludedIn(part, share.RateBasisPoints)));
+            }
+        }
+
+        return parts;
+    }
+
     /// <summary>"7 %", "5.5 %".</summary>
     public static string FormatRate(int rateBasisPoints) =>
         (rateBasisPoints / 100m).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " %";

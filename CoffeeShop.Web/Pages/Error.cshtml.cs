@@ -20,7 +20,10 @@ public class ErrorModel : PageModel
 
     private void Describe(int? code)
     {
-        Code = code ?? StatusCodes.Status500InternalServerError;
+        // A form the framework could not read (a NUL in a field) comes here with its 400 but without its code,
+        // because binding the code reads that same form.
+        var answered = HttpContext.Response.StatusCode;
+        Code = code ?? (answered is >= 400 and < 500 ? answered : StatusCodes.Status500InternalServerError);
         (Title, Explanation) = Code switch
         {
             StatusCodes.Status400BadRequest => ("Bad request", "The form could not be read. Go back, reload the page and try again."),

@@ -45,10 +45,12 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
         var created = await db.PaymentRecords.FromSql($"""
             WITH new_order AS (
                 INSERT INTO orders (public_id, checkout_id, cart_id, cart_fingerprint, email, status, total_minor, subtotal_minor, shipping_minor,
-                    shipping_vat_rate_basis_points, currency, created_at)
+                    shipping_vat_rate_basis_points, currency, created_at,
+                    ship_name, ship_line1, ship_line2, ship_postal_code, ship_city, ship_country, ship_phone)
                 VALUES ({order.PublicId}, {order.CheckoutId}, {order.CartId}, {order.CartFingerprint}, {order.Email},
                     {nameof(OrderStatus.AwaitingPayment)}, {order.TotalMinor}, {order.SubtotalMinor}, {order.ShippingMinor},
-                    {order.ShippingVatRateBasisPoints}, {order.Currency}, {order.CreatedAt})
+                    {order.ShippingVatRateBasisPoints}, {order.Currency}, {order.CreatedAt},
+                    {order.ShipName}, {order.ShipLine1}, {order.ShipLine2}, {order.ShipPostalCode}, {order.ShipCity}, {order.ShipCountry}, {order.ShipPhone})
                 ON CONFLICT DO NOTHING
                 RETURNING id),
             line AS (
@@ -141,7 +143,8 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
             attempt = 1;
         }
 
-        order.Email = submission.Email;
+        // The order takes this form's email, address and shipping, so the new attempt charges what the order says.
+        TakeDelivery(order, submission);
         await db.SaveChangesAsync(cancellationToken);
         var record = NewAttempt(order, attempt, submission);
         db.PaymentRecords.Add(record);
@@ -157,7 +160,7 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
     private Order NewOrder(CheckoutSubmission submission)
     {
         var cart = submission.Cart;
-        return new Order
+        var order = new Order
         {
             PublicId = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(16)),
             CheckoutId = submission.CheckoutId,
@@ -165,9 +168,6 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
             CartFingerprint = cart.Fingerprint,
             Email = submission.Email,
             Status = OrderStatus.AwaitingPayment,
-            TotalMinor = cart.Total.Minor,
-            SubtotalMinor = cart.Total.Minor,
-            ShippingMinor = 0,
             ShippingVatRateBasisPoints = prices.VatRateBasisPoints,
             Currency = cart.Currency,
             CreatedAt = clock.GetUtcNow(),
@@ -181,6 +181,18 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
                 VatRateBasisPoints = prices.VatRateBasisPoints,
             }).ToList(),
         };
+        TakeDelivery(order, submission);
+        return order;
+    }
+
+    /// <summary>The submission's email, address, shipping and total on the order (the goods are the cart's, which the fingerprint pins).</summary>
+    private static void TakeDelivery(Order order, CheckoutSubmission submission)
+    {
+        order.Email = submission.Email;
+        order.SetShipTo(submission.ShipTo);
+        order.SubtotalMinor = submission.Cart.Subtotal.Minor;
+        order.ShippingMinor = submission.Shipping.Minor;
+        order.TotalMinor = submission.Total.Minor;
     }
 
     private static string ItemsSummary(CartView cart)

@@ -66,7 +66,7 @@ public sealed class CheckoutPayment(
     {
         var result = await gateway.CreateAndConfirmAsync(new PaymentRequest(
             order.Id, record.Attempt, order.Reference, record.Amount, order.Email, submission.ConfirmationToken,
-            submission.ReturnUrlFor(order.PublicId), record.IdempotencyKey, $"CoffeeShop order {order.Reference}"), cancellationToken);
+            submission.ReturnUrlFor(order.PublicId), record.IdempotencyKey, $"CoffeeShop order {order.Reference}", order.ShipTo), cancellationToken);
         if (result.Intent is not { } intent)
         {
             return new CheckoutOutcome(CheckoutOutcomeKind.Confirming, order.PublicId);

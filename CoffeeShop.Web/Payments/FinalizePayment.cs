@@ -239,6 +239,7 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
                 Status = refund.Status,
                 Source = "stripe",
                 CreatedAt = now,
+                UpdatedAt = now,
             };
             db.Refunds.Add(row);
         }
@@ -257,12 +258,17 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
             return;
         }
 
+        // A repeated report leaves the row's time alone: the credit note is dated by it.
+        if (row.StripeRefundId != refund.StripeRefundId || row.AmountMinor != refund.Amount || row.Status != refund.Status)
+        {
+            row.UpdatedAt = now;
+        }
+
         row.StripeRefundId = refund.StripeRefundId;
         row.AmountMinor = refund.Amount;
         row.Status = refund.Status;
         row.Reason ??= refund.Reason;
         row.FailureMessage = refund.FailureMessage ?? row.FailureMessage;
-        row.UpdatedAt = now;
     }
 
     /// <summary>Why this PaymentIntent cannot be the one this record paid for, or null when it is.</summary>

@@ -2,6 +2,8 @@ using CoffeeShop.Web.Domain;
 
 namespace CoffeeShop.Web.Payments;
 
+/// <param name="Amount">The order's total, shipping included.</param>
+/// <param name="ShipTo">Where the parcel goes; the provider keeps it with the payment (Stripe's <c>shipping</c>). Null only for orders from before addresses were asked for.</param>
 public sealed record PaymentRequest(
     long OrderId,
     int Attempt,
@@ -11,4 +13,5 @@ public sealed record PaymentRequest(
     string ConfirmationToken,
     string ReturnUrl,
     string IdempotencyKey,
-    string Description);
+    string Description,
+    ShippingAddress? ShipTo);

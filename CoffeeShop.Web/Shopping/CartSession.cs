@@ -9,14 +9,14 @@ namespace CoffeeShop.Web.Shopping;
 /// The current shopper's cart: read from and written to PostgreSQL, found through the cart cookie.
 /// Every price comes from the products table at the moment it is read.
 /// </summary>
-public sealed class CartSession(AppDbContext db, CartCookie cookie, TimeProvider clock, IOptions<ShopOptions> shop)
+public sealed class CartSession(AppDbContext db, CartCookie cookie, TimeProvider clock, IOptions<ShopOptions> shop, PriceList prices)
 {
     public async Task<CartView> LoadAsync(CancellationToken cancellationToken = default)
     {
         var cartId = cookie.Read();
         if (cartId is null)
         {
-            return new CartView(null, [], shop.Value.Currency);
+            return new CartView(null, [], shop.Value.Currency, prices);
         }
 
         var lines = await db.CartItems.AsNoTracking()
@@ -31,7 +31,8 @@ public sealed class CartSession(AppDbContext db, CartCookie cookie, TimeProvider
         return new CartView(
             cartId,
             lines.Select(l => new CartLine(l.ProductId, l.Slug, l.Name, l.Roast, l.WeightGrams, new Money(l.PriceMinor, l.Currency), l.Quantity, l.Available, l.IsActive)).ToList(),
-            shop.Value.Currency);
+            shop.Value.Currency,
+            prices);
     }
 
     public async Task<int> CountAsync(CancellationToken cancellationToken = default)

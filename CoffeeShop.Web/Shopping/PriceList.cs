@@ -28,6 +28,8 @@ public sealed class PriceList
             }
         }
 
+        Rates = shipping.Value.Zones.Select(z => new ShippingRate(z.Name, z.Countries, byCountry[z.Countries[0]].Rate, byCountry[z.Countries[0]].FreeFrom)).ToList();
+        DefaultDestination = shipping.Value.Zones is [var first, ..] ? first.Countries[0] : "DE";
         Destinations = byCountry.Keys.Select(Countries.Get).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
         Fingerprint = string.Join('|', byCountry.OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => $"{p.Key}:{p.Value.Rate.Minor}:{p.Value.FreeFrom?.Minor.ToString(CultureInfo.InvariantCulture) ?? "-"}"))
@@ -41,6 +43,12 @@ public sealed class PriceList
 
     /// <summary>The countries the shop ships to, by name.</summary>
     public IReadOnlyList<Countries.Country> Destinations { get; }
+
+    /// <summary>Each zone's rate and free-shipping threshold, in the order the settings list them.</summary>
+    public IReadOnlyList<ShippingRate> Rates { get; }
+
+    /// <summary>The country a cart shows shipping for before the customer chose one: the first zone's first country.</summary>
+    public string DefaultDestination { get; }
 
     /// <summary>Every rate and threshold, in one string: part of the cart fingerprint.</summary>
     public string Fingerprint { get; }

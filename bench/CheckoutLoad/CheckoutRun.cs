@@ -63,6 +63,18 @@ internal sealed class CheckoutRun(ShopClient shop, string productSlug, string co
         return new AddToCartForm(visitor, action ?? $"/Products/{productSlug}", fields);
     }
 
+    /// <summary>Where every bench parcel goes: a German address, as a customer types it (the country comes from a select the form reader skips).</summary>
+    private static readonly Dictionary<string, string> DeliveryAddress = new(StringComparer.Ordinal)
+    {
+        ["Input.Name"] = "Bench Customer",
+        ["Input.Line1"] = "Röstereistraße 1",
+        ["Input.Line2"] = "",
+        ["Input.PostalCode"] = "10115",
+        ["Input.City"] = "Berlin",
+        ["Input.Country"] = "DE",
+        ["Input.Phone"] = "",
+    };
+
     private async Task<PreparedCheckout> PrepareOneAsync(AddToCartForm form, CancellationToken cancellationToken)
     {
         var customer = form.Visitor.Copy();
@@ -77,8 +89,9 @@ internal sealed class CheckoutRun(ShopClient shop, string productSlug, string co
 
         var checkoutPage = await GetPageAsync(customer, "/Checkout", cancellationToken);
         var fields = ShopClient.FormFields(checkoutPage, "id=\"checkout-form\"", out _);
-        fields.RemoveAll(f => f.Key is "Input.Email" or "Input.ConfirmationToken");
+        fields.RemoveAll(f => f.Key is "Input.Email" or "Input.ConfirmationToken" || DeliveryAddress.ContainsKey(f.Key));
         fields.Add(new("Input.Email", "bench@example.com"));
+        fields.AddRange(DeliveryAddress);
         fields.Add(new("Input.ConfirmationToken", confirmationToken));
         if (!fields.Exists(f => f.Key == "Input.CheckoutId") || !fields.Exists(f => f.Key == "__RequestVerificationToken"))
         {

@@ -533,6 +533,72 @@ public sealed class FakeStripeApiTests : IAsyncLifetime
     private FakePaymentIntent PlaceIntent(string orderId, DateTimeOffset created, string status = "succeeded") =>
         _fake.CreatePaymentIntentDirectly(1450, "eur", new Dictionary<string, string> { ["order_id"] = orderId }, status, created);
 
+    [Fact]
+    public async Task Create_WithShipping_KeepsItAndAnswersItAsStripeDoes()
+    {
+        var options = CreateOptions(1450, "12", ConfirmationTokens.Visa);
+        options.Shipping = new ChargeShippingOptions
+        {
+            Name = "Jana Schäfer",
+            Phone = "+49 30 1234567",
+            Address = new AddressOptions { Line1 = "Röstereistraße 1", PostalCode = "10115", City = "Berlin", Country = "DE" },
+        };
+
+        var intent = await new PaymentIntentService(_client).CreateAsync(options);
+
+        Assert.Equal(("Jana Schäfer", "+49 30 1234567"), (intent.Shipping.Name, intent.Shipping.Phone));
+        Assert.Equal(("Röstereistraße 1", null, "10115", "Berlin", "DE", null),
+            (intent.Shipping.Address.Line1, intent.Shipping.Address.Line2, intent.Shipping.Address.PostalCode, intent.Shipping.Address.City, intent.Shipping.Address.Country, intent.Shipping.Address.State));
+        Assert.Null(intent.Shipping.Carrier);
+        Assert.Null(intent.Shipping.TrackingNumber);
+        Assert.Equal("DE", Assert.Single(_fake.PaymentIntents).Shipping!.Country);
+        var retrieved = await new PaymentIntentService(_client).GetAsync(intent.Id);
+        Assert.Equal("Berlin", retrieved.Shipping.Address.City);
+    }
+
+    [Fact]
+    public async Task Create_WithoutShipping_AnswersShippingNull()
+    {
+        var intent = await new PaymentIntentService(_client).CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa));
+
+        Assert.Null(intent.Shipping);
+    }
+
+    public static TheoryData<string, ChargeShippingOptions, string> BadShipping => new()
+    {
+        { "no name", new ChargeShippingOptions { Address = new AddressOptions { Line1 = "Röstereistraße 1", Country = "DE" } }, "shipping[name]" },
+        { "no address", new ChargeShippingOptions { Name = "Jana Schäfer" }, "shipping[address]" },
+        { "a three-letter country", new ChargeShippingOptions { Name = "Jana Schäfer", Address = new AddressOptions { Line1 = "Röstereistraße 1", Country = "DEU" } }, "shipping[address][country]" },
+        { "a lower-case country", new ChargeShippingOptions { Name = "Jana Schäfer", Address = new AddressOptions { Line1 = "Röstereistraße 1", Country = "de" } }, "shipping[address][country]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadShipping))]
+    public async Task Create_WithMalformedShipping_Is400InvalidRequestNamingTheParameterAndCreatesNothing(string why, ChargeShippingOptions shipping, string param)
+    {
+        var options = CreateOptions(1450, "12", ConfirmationTokens.Visa);
+        options.Shipping = shipping;
+
+        var error = await Assert.ThrowsAsync<StripeException>(() => new PaymentIntentService(_client).CreateAsync(options));
+
+        Assert.True(error.HttpStatusCode == HttpStatusCode.BadRequest, why);
+        Assert.Equal("invalid_request_error", error.StripeError.Type);
+        Assert.Equal(param, error.StripeError.Param);
+        Assert.Empty(_fake.PaymentIntents);
+    }
+
+    [Fact]
+    public async Task Create_WithUnknownShippingParameter_IsRefused()
+    {
+        var options = CreateOptions(1450, "12", ConfirmationTokens.Visa);
+        options.Shipping = new ChargeShippingOptions { Name = "Jana Schäfer", Address = new AddressOptions { Line1 = "Röstereistraße 1" } };
+        options.AddExtraParam("shipping[address][street]", "Röstereistraße");
+
+        var error = await Assert.ThrowsAsync<StripeException>(() => new PaymentIntentService(_client).CreateAsync(options));
+
+        Assert.Equal(("parameter_unknown", "shipping[address][street]"), (error.StripeError.Code, error.StripeError.Param));
+    }
+
     private static PaymentIntentCreateOptions CreateOptions(long amount, string orderId, string token) => new()
     {
         Amount = amount,

@@ -8,7 +8,8 @@ internal sealed record PaymentIntentDraft(
     string? Description = null,
     string? ReceiptEmail = null,
     string? ReturnUrl = null,
-    bool AutomaticPaymentMethods = false);
+    bool AutomaticPaymentMethods = false,
+    FakeShipping? Shipping = null);
 
 /// <summary>A request the ledger refused (always an <c>invalid_request_error</c> on Stripe).</summary>
 internal sealed record LedgerError(int Status, string Message, string? Code, string? Param, FakePaymentIntent? Intent = null);
@@ -164,6 +165,7 @@ internal sealed class FakeStripeLedger(TimeProvider time, Func<string, Uri> auth
                 ReceiptEmail = draft.ReceiptEmail,
                 ReturnUrl = draft.ReturnUrl,
                 AutomaticPaymentMethods = draft.AutomaticPaymentMethods,
+                Shipping = draft.Shipping,
             };
             if (confirmWith is not null)
             {

@@ -84,6 +84,9 @@ public sealed record FakePaymentIntent
 
     public string? CancellationReason { get; init; }
 
+    /// <summary>Where the goods go, when the create request said (<c>shipping[...]</c>).</summary>
+    public FakeShipping? Shipping { get; init; }
+
     public long AmountReceived => Status == "succeeded" ? Amount : 0;
 
     public bool Livemode => false;
@@ -121,3 +124,16 @@ internal sealed record FakeCharge(
 
 /// <summary>A PaymentMethod made from a confirmation token.</summary>
 internal sealed record FakePaymentMethod(string Id, FakeCard Card, DateTimeOffset Created);
+
+/// <summary>A PaymentIntent's <c>shipping</c>, as the request gave it (absent fields stay null, as Stripe answers them).</summary>
+public sealed record FakeShipping(
+    string Name,
+    string? Phone,
+    string? Carrier,
+    string? TrackingNumber,
+    string? City,
+    string? Country,
+    string? Line1,
+    string? Line2,
+    string? PostalCode,
+    string? State);

@@ -23,7 +23,8 @@ internal sealed class PaymentIntentEndpoints(FakeStripeLedger ledger)
         var badAmount = RequestChecks.Amount(request, "amount", required: true, out var amount);
         var badCurrency = CheckCurrency(request, out var currency);
         var badExpand = RequestChecks.Expand(request, Expandable, out var expand);
-        if ((badAmount ?? badCurrency ?? badExpand) is { } invalid)
+        var badShipping = ShippingParameters.Read(request, out var shipping);
+        if ((badAmount ?? badCurrency ?? badExpand ?? badShipping) is { } invalid)
         {
             return invalid;
         }
@@ -47,7 +48,8 @@ internal sealed class PaymentIntentEndpoints(FakeStripeLedger ledger)
                 request.Param("description"),
                 request.Param("receipt_email"),
                 request.Param("return_url"),
-                request.Flag("automatic_payment_methods[enabled]")),
+                request.Flag("automatic_payment_methods[enabled]"),
+                shipping),
             method,
             token);
         return method is null ? Ok(request, intent, expand) : Confirmed(request, intent, expand);

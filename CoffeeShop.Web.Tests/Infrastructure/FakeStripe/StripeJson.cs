@@ -63,7 +63,7 @@ internal static class StripeJson
             ["receipt_email"] = intent.ReceiptEmail,
             ["review"] = null,
             ["setup_future_usage"] = null,
-            ["shipping"] = null,
+            ["shipping"] = intent.Shipping is { } shipping ? Shipping(shipping) : null,
             ["source"] = null,
             ["statement_descriptor"] = null,
             ["statement_descriptor_suffix"] = null,
@@ -353,6 +353,24 @@ internal static class StripeJson
 
         return json;
     }
+
+    /// <summary>The <c>shipping</c> hash of a PaymentIntent: address (every part, null when not given), name, phone, carrier, tracking number.</summary>
+    private static JsonObject Shipping(FakeShipping shipping) => new()
+    {
+        ["address"] = new JsonObject
+        {
+            ["city"] = shipping.City,
+            ["country"] = shipping.Country,
+            ["line1"] = shipping.Line1,
+            ["line2"] = shipping.Line2,
+            ["postal_code"] = shipping.PostalCode,
+            ["state"] = shipping.State,
+        },
+        ["carrier"] = shipping.Carrier,
+        ["name"] = shipping.Name,
+        ["phone"] = shipping.Phone,
+        ["tracking_number"] = shipping.TrackingNumber,
+    };
 
     private static JsonObject BillingDetails() => new()
     {

@@ -9,7 +9,7 @@ namespace CoffeeShop.Web.Tests.Pages.Admin;
 /// <summary>The admin's fulfilment steps on /Admin/Orders/{id}: pack, ship, deliver, cancel and refund.</summary>
 public class FulfilmentTests(ShopFixture fixture) : PaymentTest(fixture)
 {
-    private const long Paid = 2 * 1690;
+    private const long Paid = (2 * 1690) + 490; // two bags and shipping to Germany
     private const string Admin = "admin@coffeeshop.test";
 
     /// <summary>A customer pays for two bags through the real checkout; the order gets an address as the checkout gives one.</summary>
@@ -160,7 +160,7 @@ public class FulfilmentTests(ShopFixture fixture) : PaymentTest(fixture)
         Assert.Contains("The bags are back in stock", page.QuerySelector(".notice")!.TextContent, StringComparison.Ordinal);
         Assert.Equal(stockAfterSale + 2, await StockAsync());
         Assert.Equal("fraudulent", Assert.Single(Stripe.Requests, r => r.Path == "/v1/refunds").Form["reason"]);
-        Assert.Contains("Refunded €33.80", page.QuerySelector("#timeline")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Refunded €38.70", page.QuerySelector("#timeline")!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -176,7 +176,7 @@ public class FulfilmentTests(ShopFixture fixture) : PaymentTest(fixture)
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         Assert.Equal(FulfilmentStatus.Canceled, (await OrderAsync(id)).Fulfilment);
         var warning = page.QuerySelector("#still-to-refund")!;
-        Assert.Contains("€33.80", warning.TextContent, StringComparison.Ordinal);
+        Assert.Contains("€38.70", warning.TextContent, StringComparison.Ordinal);
         await using var db = Db();
         var payment = await db.PaymentRecords.SingleAsync(p => p.OrderId == id);
         Assert.Equal(PaymentStatus.Succeeded, payment.Status);

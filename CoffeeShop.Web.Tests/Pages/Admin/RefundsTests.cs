@@ -7,7 +7,8 @@ namespace CoffeeShop.Web.Tests.Pages.Admin;
 
 public class RefundsTests(ShopFixture fixture) : PaymentTest(fixture)
 {
-    private const long Paid = 2 * 1690;
+    // 2 × Kiambu AA at €16.90 and €4.90 shipping to Germany (under the €40.00 free-shipping threshold).
+    private const long Paid = (2 * 1690) + 490;
 
     private async Task<PaymentRecord> PaidOrderAsync(string token = "ctoken_pm_card_visa")
     {
@@ -51,7 +52,7 @@ public class RefundsTests(ShopFixture fixture) : PaymentTest(fixture)
         Assert.Equal(row.Id.ToString(), request.Form["metadata[refund_id]"]);
         Assert.Equal("succeeded", row.Status);
         Assert.Equal(refund.Id, row.StripeRefundId);
-        Assert.Contains("Refunded €33.80", (await admin.FollowRedirectAsync(response)).QuerySelector(".notice")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Refunded €38.70", (await admin.FollowRedirectAsync(response)).QuerySelector(".notice")!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -110,11 +111,11 @@ public class RefundsTests(ShopFixture fixture) : PaymentTest(fixture)
         Assert.Equal(PaymentStatus.PartiallyRefunded, after.Status);
         Assert.Equal(1050, after.RefundedMinor);
         var again = await admin.GetDocumentAsync($"/Admin/Payments/{record.Id}");
-        Assert.Equal("23.30", again.QuerySelector("#Refund_Amount")!.GetAttribute("value"));
+        Assert.Equal("28.20", again.QuerySelector("#Refund_Amount")!.GetAttribute("value"));
     }
 
     [Theory]
-    [InlineData("33.81")]
+    [InlineData("38.71")]
     [InlineData("0")]
     [InlineData("-1")]
     [InlineData("1.234")]
@@ -217,7 +218,7 @@ public class RefundsTests(ShopFixture fixture) : PaymentTest(fixture)
         Assert.Equal(PaymentStatus.PartiallyRefunded, after.Status);
         Assert.Contains(Stripe.Requests, r => r.Method == "GET" && r.Path == "/v1/refunds" && r.Query.Contains($"payment_intent={record.PaymentIntentId}", StringComparison.Ordinal));
         var shown = await admin.GetDocumentAsync($"/Admin/Payments/{record.Id}");
-        Assert.Equal("23.30", shown.QuerySelector("#Refund_Amount")!.GetAttribute("value"));
+        Assert.Equal("28.20", shown.QuerySelector("#Refund_Amount")!.GetAttribute("value"));
     }
 
     [Fact]

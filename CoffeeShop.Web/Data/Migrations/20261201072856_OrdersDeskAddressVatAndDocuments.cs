@@ -211,9 +211,11 @@ namespace CoffeeShop.Web.Data.Migrations
                 WITH numbered AS (SELECT id, row_number() OVER (ORDER BY paid_at, id) AS n FROM orders WHERE status = 'Paid')
                 UPDATE orders SET invoice_number = numbered.n, fulfilment = 'ToPack' FROM numbered WHERE orders.id = numbered.id;
                 UPDATE document_sequences SET last_number = (SELECT count(*) FROM orders WHERE status = 'Paid') WHERE name = 'invoice';
-                WITH numbered AS (SELECT id, row_number() OVER (ORDER BY created_at, id) AS n FROM refunds WHERE status = 'succeeded')
+                WITH numbered AS (SELECT refunds.id, row_number() OVER (ORDER BY refunds.created_at, refunds.id) AS n FROM refunds
+                    JOIN payment_records ON payment_records.id = refunds.payment_record_id
+                    WHERE refunds.status = 'succeeded' AND payment_records.stock_reservation IN ('Sold', 'Returned'))
                 UPDATE refunds SET credit_note_number = numbered.n FROM numbered WHERE refunds.id = numbered.id;
-                UPDATE document_sequences SET last_number = (SELECT count(*) FROM refunds WHERE status = 'succeeded') WHERE name = 'credit_note';
+                UPDATE document_sequences SET last_number = (SELECT count(*) FROM refunds WHERE credit_note_number IS NOT NULL) WHERE name = 'credit_note';
                 """);
 
             migrationBuilder.CreateIndex(
@@ -322,7 +324,11 @@ namespace CoffeeShop.Web.Data.Migrations
 
                 CREATE FUNCTION refunds_take_credit_note_number() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    IF NEW.status = 'succeeded' AND NEW.credit_note_number IS NULL THEN
+                    -- Only money back on the payment that paid the order (its bags sold) is credited against the
+                    -- invoice; a refunded duplicate payment was never invoiced, so it gets no credit note.
+                    IF NEW.status = 'succeeded' AND NEW.credit_note_number IS NULL
+                       AND EXISTS (SELECT 1 FROM payment_records WHERE payment_records.id = NEW.payment_record_id
+                                   AND payment_records.stock_reservation IN ('Sold', 'Returned')) THEN
                         UPDATE document_sequences SET last_number = last_number + 1 WHERE name = 'credit_note'
                             RETURNING last_number INTO NEW.credit_note_number;
                     END IF;

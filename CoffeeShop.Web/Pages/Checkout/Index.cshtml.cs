@@ -15,6 +15,11 @@ public class IndexModel(CartSession cartSession, CheckoutPayment checkout, Payme
     public PaymentMode Mode => mode;
     public Order? PaymentInFlightFor { get; private set; }
 
+    /// <summary>The country the summary prices shipping for: the form's when the shop ships there, else the price list's default.</summary>
+    public string SelectedCountry => Cart.Prices.ShipsTo(Input.Country?.Trim().ToUpperInvariant())
+        ? Input.Country!.Trim().ToUpperInvariant()
+        : Cart.Prices.DefaultDestination;
+
     [BindProperty]
     public CheckoutInput Input { get; set; } = new();
 
@@ -38,7 +43,14 @@ public class IndexModel(CartSession cartSession, CheckoutPayment checkout, Payme
             return redirect;
         }
 
-        if (!ModelState.IsValid)
+        // The address is checked with everything else, so every mistake is shown at once and nothing is written.
+        ShippingAddressRules.TryRead(submitted.ToAddress(), Cart.Prices, out var shipTo, out var problems);
+        foreach (var problem in problems)
+        {
+            ModelState.AddModelError($"{nameof(Input)}.{problem.Field}", problem.Message);
+        }
+
+        if (!ModelState.IsValid || shipTo is null)
         {
             return await InvalidAsync(submitted, cancellationToken);
         }
@@ -50,11 +62,11 @@ public class IndexModel(CartSession cartSession, CheckoutPayment checkout, Payme
 
         if (submitted.CartFingerprint != Cart.Fingerprint)
         {
-            ModelState.AddModelError(string.Empty, "Your cart changed while you were checking out. Please check the new total and pay again.");
+            ModelState.AddModelError(string.Empty, "This checkout form is out of date: your cart, a price or a shipping rate changed while you were checking out. Please check the new total and pay again.");
             return await InvalidAsync(submitted, cancellationToken);
         }
 
-        var outcome = await checkout.SubmitAsync(new CheckoutSubmission(Cart, submitted.CheckoutId!.Value, submitted.Email!.Trim().ToLowerInvariant(), submitted.ConfirmationToken!,
+        var outcome = await checkout.SubmitAsync(new CheckoutSubmission(Cart, submitted.CheckoutId!.Value, submitted.Email!.Trim().ToLowerInvariant(), shipTo, submitted.ConfirmationToken!,
             publicId => Url.PageLink("/Checkout/Return", values: new { order = publicId })!), cancellationToken);
         switch (outcome.Kind)
         {
@@ -93,19 +105,35 @@ public class IndexModel(CartSession cartSession, CheckoutPayment checkout, Payme
     {
         var (checkoutId, open, inFlight) = await checkout.PrepareAsync(Cart, cancellationToken);
         PaymentInFlightFor = inFlight ? open : null;
-        Input = new CheckoutInput { CheckoutId = checkoutId, CartFingerprint = Cart.Fingerprint, Email = open?.Email };
+        var shipTo = open?.ShipTo;
+        Input = new CheckoutInput
+        {
+            CheckoutId = checkoutId,
+            CartFingerprint = Cart.Fingerprint,
+            Email = open?.Email,
+            Name = shipTo?.Name,
+            Line1 = shipTo?.Line1,
+            Line2 = shipTo?.Line2,
+            PostalCode = shipTo?.PostalCode,
+            City = shipTo?.City,
+            Country = shipTo?.Country ?? Cart.Prices.DefaultDestination,
+            Phone = shipTo?.Phone,
+        };
     }
 
-    /// <summary>The page again with the messages; a fresh fingerprint and checkout id, the customer's email kept.</summary>
+    /// <summary>The page again with the messages; a fresh fingerprint and checkout id, everything the customer typed kept.</summary>
     private async Task<PageResult> InvalidAsync(CheckoutInput submitted, CancellationToken cancellationToken)
     {
         await PrepareFormAsync(cancellationToken);
-        Input.Email = submitted.Email;
+        // The posted checkout id and fingerprint would otherwise be rendered again (form fields prefer what was posted).
+        ModelState.Remove($"{nameof(Input)}.{nameof(CheckoutInput.CheckoutId)}");
+        ModelState.Remove($"{nameof(Input)}.{nameof(CheckoutInput.CartFingerprint)}");
+        Input = submitted with { CheckoutId = Input.CheckoutId, CartFingerprint = Input.CartFingerprint };
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();
     }
 
-    public sealed class CheckoutInput
+    public sealed record CheckoutInput
     {
         [Required(ErrorMessage = "Enter your email address for the receipt.")]
         [EmailAddress(ErrorMessage = "Enter a valid email address, like name@example.com.")]
@@ -123,5 +151,16 @@ public class IndexModel(CartSession cartSession, CheckoutPayment checkout, Payme
         [Required(ErrorMessage = "This checkout form is out of date. Please reload the page.")]
         [StringLength(64)]
         public string? CartFingerprint { get; set; }
+
+        // The address: checked by ShippingAddressRules, the one home of its rules, not by attributes here.
+        public string? Name { get; set; }
+        public string? Line1 { get; set; }
+        public string? Line2 { get; set; }
+        public string? PostalCode { get; set; }
+        public string? City { get; set; }
+        public string? Country { get; set; }
+        public string? Phone { get; set; }
+
+        public AddressInput ToAddress() => new(Name, Line1, Line2, PostalCode, City, Country, Phone);
     }
 }

@@ -6,11 +6,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CoffeeShop.Web.Pages.Orders;
 
-/// <summary>The customer's confirmation, reached by an unguessable id: what they bought and where the payment stands.</summary>
+/// <summary>The customer's order page, reached by an unguessable id: what they bought, where it goes, where the payment and the parcel stand, and its documents.</summary>
 public class DetailsModel(AppDbContext db) : PageModel
 {
     public Order Order { get; private set; } = null!;
     public PaymentRecord? Payment { get; private set; }
+
+    /// <summary>The credit notes of this order's refunds, oldest first: each has its own page.</summary>
+    public IReadOnlyList<long> CreditNoteNumbers { get; private set; } = [];
 
     public bool IsSettling => Order.Status != OrderStatus.Paid
         && Payment is not null && (PaymentStatusRules.IsInFlight(Payment.Status) || Payment.Status == PaymentStatus.RequiresAction);
@@ -26,6 +29,11 @@ public class DetailsModel(AppDbContext db) : PageModel
 
         Order = order;
         Payment = await db.PaymentRecords.AsNoTracking().LatestAttemptAsync(order.Id, cancellationToken);
+        CreditNoteNumbers = await db.Refunds.AsNoTracking()
+            .Where(r => r.CreditNoteNumber != null && db.PaymentRecords.Any(p => p.Id == r.PaymentRecordId && p.OrderId == order.Id))
+            .OrderBy(r => r.CreditNoteNumber)
+            .Select(r => r.CreditNoteNumber!.Value)
+            .ToListAsync(cancellationToken);
         Response.Headers.CacheControl = "no-store";
         return Page();
     }

@@ -34,12 +34,33 @@ public sealed class StripePaymentGateway(IStripeClient client, ILogger<StripePay
                 ["order_reference"] = request.OrderReference,
                 ["attempt"] = request.Attempt.ToString(CultureInfo.InvariantCulture),
             },
+            Shipping = ShippingFor(request.ShipTo),
             Expand = Expand,
         };
         return await CallAsync(
             () => _intents.CreateAsync(options, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, cancellationToken),
             request);
     }
+
+    /// <summary>
+    /// Stripe's <c>shipping</c> hash: <c>name</c> and <c>address</c> are the required parts; <c>address[country]</c>
+    /// is the ISO 3166-1 alpha-2 code. No <c>carrier</c> or <c>tracking_number</c>: the parcel has not left yet.
+    /// </summary>
+    private static ChargeShippingOptions? ShippingFor(ShippingAddress? address) => address is null
+        ? null
+        : new ChargeShippingOptions
+        {
+            Name = address.Name,
+            Phone = address.Phone,
+            Address = new AddressOptions
+            {
+                Line1 = address.Line1,
+                Line2 = address.Line2,
+                PostalCode = address.PostalCode,
+                City = address.City,
+                Country = address.Country,
+            },
+        };
 
     public async Task<PaymentIntentSnapshot?> RetrieveAsync(string paymentIntentId, CancellationToken cancellationToken)
     {

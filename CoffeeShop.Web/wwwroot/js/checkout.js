@@ -1,11 +1,30 @@
 // Checkout: in Stripe mode, mounts the Payment Element in deferred-intent mode and turns the card
 // details into a ConfirmationToken that the form posts; the server creates and confirms the payment.
-// In both modes the Pay button is disabled while submitting, so one click makes one order.
+// In both modes the Pay button is disabled while submitting, so one click makes one order, and
+// choosing a country shows its shipping and total (the server prices each country into the options;
+// it charges what it computes, never what this script shows).
 (() => {
     const form = document.getElementById('checkout-form');
     if (!form) return;
     const button = document.getElementById('pay-button');
     const key = form.dataset.publishableKey;
+    let elements = null;
+
+    const country = document.getElementById('Input_Country');
+    const showShipping = () => {
+        const option = country.options[country.selectedIndex];
+        if (!option || !option.dataset.total) return;
+        document.getElementById('shipping-country').textContent = option.textContent;
+        document.getElementById('order-shipping').textContent = option.dataset.shippingText;
+        document.getElementById('order-total').textContent = option.dataset.totalText;
+        button.textContent = 'Pay ' + option.dataset.totalText;
+        form.dataset.amount = option.dataset.total;
+        if (elements) elements.update({ amount: Number(option.dataset.total) });
+    };
+    if (country) {
+        country.addEventListener('change', showShipping);
+        showShipping();
+    }
 
     if (!key) {
         form.addEventListener('submit', () => { button.disabled = true; });
@@ -13,7 +32,7 @@
     }
 
     const stripe = Stripe(key);
-    const elements = stripe.elements({
+    elements = stripe.elements({
         mode: 'payment',
         amount: Number(form.dataset.amount),
         currency: form.dataset.currency,

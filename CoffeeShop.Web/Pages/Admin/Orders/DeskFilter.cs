@@ -10,7 +10,7 @@ namespace CoffeeShop.Web.Pages.Admin.Orders;
 /// <summary>
 /// The orders desk's view, all in the query string so it can be bookmarked: <c>show</c> (one of
 /// <see cref="DeskView"/>, default all paid), <c>q</c> (an order reference CS-000123, an email, a postal
-/// code or the start of a name) and a keyset cursor, <c>before</c> or <c>after</c>, written
+/// code — any search with a digit — or else the start of a name) and a keyset cursor, <c>before</c> or <c>after</c>, written
 /// <c>{unix microseconds of paid_at}_{id}</c> as on the payments list. Newest paid first, never OFFSET.
 /// </summary>
 public sealed class DeskFilter : IValidatableObject
@@ -46,6 +46,22 @@ public sealed class DeskFilter : IValidatableObject
     }
 
     public bool IsEmpty => Show == DeskView.All && string.IsNullOrWhiteSpace(Q);
+
+    /// <summary>
+    /// A search by the start of a name. PostgreSQL cannot estimate how many names start so, and would walk
+    /// every paid order newest first looking for a rare one; ordered by an expression that index does not
+    /// hold, the page is read through the name index and sorted, which is quick for any real name.
+    /// </summary>
+    private bool SearchesByName => Q?.Trim() is { Length: > 0 } q && !q.Any(char.IsAsciiDigit) && !q.Contains('@', StringComparison.Ordinal)
+        && !Order.TryParseReference(q, out _);
+
+    private IOrderedQueryable<Order> NewestFirst(IQueryable<Order> orders) => SearchesByName
+        ? orders.OrderByDescending(o => o.PaidAt ?? o.CreatedAt).ThenByDescending(o => o.Id)
+        : orders.OrderByDescending(o => o.PaidAt).ThenByDescending(o => o.Id);
+
+    private IOrderedQueryable<Order> OldestFirst(IQueryable<Order> orders) => SearchesByName
+        ? orders.OrderBy(o => o.PaidAt ?? o.CreatedAt).ThenBy(o => o.Id)
+        : orders.OrderBy(o => o.PaidAt).ThenBy(o => o.Id);
 
     /// <summary>The fulfilment status a view shows, or null for all paid orders and for needs attention.</summary>
     public static FulfilmentStatus? StatusOf(DeskView view) => view switch
@@ -94,13 +110,17 @@ public sealed class DeskFilter : IValidatableObject
             return orders.Where(o => o.Email == email);
         }
 
-        // A postal code (stored upper-case, ix_orders_ship_postal_code) or the start of a name
-        // (lower(ship_name) LIKE 'prefix%' on ix_orders_ship_name_prefix); the planner ORs the two indexes.
-        var postalCode = q.ToUpperInvariant();
+        if (q.Any(char.IsAsciiDigit))
+        {
+            // Postal codes have digits, names do not: stored upper-case, an exact match on ix_orders_ship_postal_code.
+            var postalCode = q.ToUpperInvariant();
+            return orders.Where(o => o.ShipPostalCode == postalCode);
+        }
+
+        // The start of a name: lower(ship_name) LIKE 'prefix%' on ix_orders_ship_name_prefix, wildcards escaped.
         var namePrefix = EscapeLike(q.ToLowerInvariant()) + "%";
 #pragma warning disable CA1304, CA1311 // ToLower() here is SQL lower(), the expression the index is built on; no .NET culture runs.
-        return orders.Where(o => o.ShipPostalCode == postalCode
-            || (o.ShipName != null && EF.Functions.Like(o.ShipName.ToLower(), namePrefix, "\\")));
+        return orders.Where(o => o.ShipName != null && EF.Functions.Like(o.ShipName.ToLower(), namePrefix, "\\"));
 #pragma warning restore CA1304, CA1311
     }
 
@@ -110,9 +130,8 @@ public sealed class DeskFilter : IValidatableObject
     {
         if (PaymentFilter.TryParseCursor(After, out var afterAt, out var afterId))
         {
-            var newer = await DeskRow.Project(filtered
-                    .Where(o => EF.Functions.GreaterThan(ValueTuple.Create(o.PaidAt, o.Id), ValueTuple.Create((DateTimeOffset?)afterAt, afterId)))
-                    .OrderBy(o => o.PaidAt).ThenBy(o => o.Id)
+            var newer = await DeskRow.Project(OldestFirst(filtered
+                    .Where(o => EF.Functions.GreaterThan(ValueTuple.Create(o.PaidAt, o.Id), ValueTuple.Create((DateTimeOffset?)afterAt, afterId))))
                     .Take(PageSize + 1), payments)
                 .ToListAsync(cancellationToken);
             return (newer.Take(PageSize).Reverse().ToList(), true, newer.Count > PageSize);
@@ -125,7 +144,7 @@ public sealed class DeskFilter : IValidatableObject
             page = page.Where(o => EF.Functions.LessThan(ValueTuple.Create(o.PaidAt, o.Id), ValueTuple.Create((DateTimeOffset?)beforeAt, beforeId)));
         }
 
-        var older = await DeskRow.Project(page.OrderByDescending(o => o.PaidAt).ThenByDescending(o => o.Id).Take(PageSize + 1), payments)
+        var older = await DeskRow.Project(NewestFirst(page).Take(PageSize + 1), payments)
             .ToListAsync(cancellationToken);
         return (older.Take(PageSize).ToList(), older.Count > PageSize, fromCursor);
     }
