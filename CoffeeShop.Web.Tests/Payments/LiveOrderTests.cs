@@ -72,6 +72,32 @@ public class LiveOrderTests(ShopFixture fixture) : PaymentTest(fixture)
     }
 
     [Fact]
+    public async Task Post_Checkout_TwoTabsWithTwoAddressesPaidAtOnce_OnePaymentIntentForTheTotalOfTheAddressTheOrderKeeps()
+    {
+        await using var factory = ManyFormsAllowed();
+        var shopper = await ShopperWithCartAsync(factory);
+        var berlinTab = await shopper.CheckoutPageAsync();
+        var amsterdamTab = await shopper.CheckoutPageAsync();
+        var amsterdam = new DeliveryAddress("Sanne de Vries", "Prinsengracht 263", null, "1016 GV", "Amsterdam", "NL");
+        Stripe.Latency = TimeSpan.FromMilliseconds(1500);
+
+        var responses = await Task.WhenAll(
+            shopper.PayAsync(Visa, checkoutPage: berlinTab, address: DeliveryAddress.Berlin),
+            shopper.PayAsync(Visa, checkoutPage: amsterdamTab, address: amsterdam));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.SeeOther, r.StatusCode));
+        Assert.Equal(1, PaymentIntentCreates());
+        var order = Assert.Single(await OrdersAsync());
+        Assert.Equal(OrderStatus.Paid, order.Status);
+        // Whichever tab won, the order, its one attempt and the one charge agree on where it goes and what it costs.
+        var shipping = order.ShipCountry == "NL" ? 990 : 490;
+        Assert.Equal(order.SubtotalMinor + shipping, order.TotalMinor);
+        Assert.Equal(order.TotalMinor, Assert.Single(await RecordsAsync()).AmountMinor);
+        var charged = Assert.Single(Stripe.PaymentIntents);
+        Assert.Equal((order.TotalMinor, order.ShipCountry), (charged.Amount, charged.Shipping!.Country));
+    }
+
+    [Fact]
     public async Task Post_Checkout_TwentyFormsOfOneCartAtOnce_StartOnePaymentIntent()
     {
         await using var factory = ManyFormsAllowed();
