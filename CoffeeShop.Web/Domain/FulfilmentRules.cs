@@ -20,8 +20,6 @@ public static class FulfilmentRules
     /// <summary>The steps an admin may take next, in the order the desk shows them.</summary>
     public static IReadOnlyList<FulfilmentStatus> NextSteps(FulfilmentStatus from) => Steps[from];
 
-    public static bool IsOpen(FulfilmentStatus status) => status is FulfilmentStatus.ToPack or FulfilmentStatus.Packed;
-
     /// <summary>What a customer and an admin read for the status.</summary>
     public static string Label(FulfilmentStatus status) => status switch
     {

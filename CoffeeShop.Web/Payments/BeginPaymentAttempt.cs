@@ -15,7 +15,7 @@ namespace CoffeeShop.Web.Payments;
 /// check constraint). So any number of forms of one cart, posted in any order or at once, begin at most
 /// one attempt while another is in flight.
 /// </summary>
-public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts, PriceList prices, TimeProvider clock)
+public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts, TimeProvider clock)
 {
     public async Task<BeganAttempt> BeginAsync(CheckoutSubmission submission, CancellationToken cancellationToken)
     {
@@ -160,6 +160,8 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
     private Order NewOrder(CheckoutSubmission submission)
     {
         var cart = submission.Cart;
+        // VAT from the price list the cart's fingerprint pinned, like its shipping.
+        var vatRate = cart.Prices.VatRateBasisPoints;
         var order = new Order
         {
             PublicId = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(16)),
@@ -168,7 +170,7 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
             CartFingerprint = cart.Fingerprint,
             Email = submission.Email,
             Status = OrderStatus.AwaitingPayment,
-            ShippingVatRateBasisPoints = prices.VatRateBasisPoints,
+            ShippingVatRateBasisPoints = vatRate,
             Currency = cart.Currency,
             CreatedAt = clock.GetUtcNow(),
             Lines = cart.Lines.Select(l => new OrderLine
@@ -178,7 +180,7 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
                 UnitPriceMinor = l.UnitPrice.Minor,
                 Quantity = l.Quantity,
                 LineTotalMinor = l.LineTotal.Minor,
-                VatRateBasisPoints = prices.VatRateBasisPoints,
+                VatRateBasisPoints = vatRate,
             }).ToList(),
         };
         TakeDelivery(order, submission);

@@ -61,11 +61,4 @@ public sealed class PriceList
         var (_, rate, freeFrom) = byCountry[country];
         return freeFrom is { } threshold && goods.Minor >= threshold.Minor ? Money.Zero(Currency) : rate;
     }
-
-    /// <summary>The zone's flat rate and threshold, for the cart's "free from" line.</summary>
-    public (string Zone, Money Rate, Money? FreeFrom) ZoneOf(string country)
-    {
-        var (zone, rate, freeFrom) = byCountry[country];
-        return (zone.Name, rate, freeFrom);
-    }
 }

@@ -30,9 +30,7 @@ public sealed class ShopOptions
     /// <summary>Whether Stripe takes the currency, so its minor unit (exponent) is known; see <see cref="Domain.Currencies"/>.</summary>
     internal static bool HasStripeCurrency(ShopOptions options) => Domain.Currencies.IsSupported(options.Currency);
 
-    internal static bool HasWholeBasisPointVat(ShopOptions options) => VatRatePercentIsExact(options.VatRatePercent);
-
-    private static bool VatRatePercentIsExact(decimal percent) => decimal.Truncate(percent * 100m) == percent * 100m;
+    internal static bool HasWholeBasisPointVat(ShopOptions options) => decimal.Truncate(options.VatRatePercent * 100m) == options.VatRatePercent * 100m;
 
     internal static bool HasKnownZone(ShopOptions options) => TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone, out _);
 }
