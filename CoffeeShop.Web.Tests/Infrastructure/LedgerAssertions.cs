@@ -10,24 +10,25 @@ namespace CoffeeShop.Web.Tests.Infrastructure;
 /// <summary>
 /// One check that the shop's books agree with Stripe and with its shelves, for the end of every
 /// payment test: money Stripe took is recorded once and either fulfilled or waiting for an admin;
-/// no order is paid without money behind it; refunds match; stock and reservations add up to the
-/// sales and the attempts still running. It lists every disagreement, not only the first.
+/// no order is paid without money behind it; refunds match; each product's on-hand and reserved
+/// figures are the sums of its stock ledger, and each order's movements are exactly what its
+/// payment's fate calls for. It lists every disagreement, not only the first.
 /// </summary>
 public static class Ledger
 {
     private static readonly string[] AttentionReasonsForTakenMoney = [AttentionReasons.DuplicatePayment, AttentionReasons.PaidButOutOfStock];
 
-    /// <summary>Fails with every disagreement between the fixture's database, its fake Stripe and its stock baseline.</summary>
+    /// <summary>Fails with every disagreement between the fixture's database, its fake Stripe and its stock ledger.</summary>
     public static async Task AssertAgreesAsync(ShopFixture fixture)
     {
         ArgumentNullException.ThrowIfNull(fixture);
         await using var db = fixture.NewDbContext();
-        await AssertAgreesAsync(fixture.Stripe, db, fixture.StockBaseline);
+        await AssertAgreesAsync(fixture.Stripe, db);
     }
 
-    public static async Task AssertAgreesAsync(FakeStripeApi stripe, AppDbContext db, StockBaseline stock)
+    public static async Task AssertAgreesAsync(FakeStripeApi stripe, AppDbContext db)
     {
-        var disagreements = await DisagreementsAsync(stripe, db, stock);
+        var disagreements = await DisagreementsAsync(stripe, db);
         if (disagreements.Count == 0)
         {
             return;
@@ -44,23 +45,23 @@ public static class Ledger
     }
 
     /// <summary>Every disagreement, in words; empty when the books agree.</summary>
-    public static async Task<IReadOnlyList<string>> DisagreementsAsync(FakeStripeApi stripe, AppDbContext db, StockBaseline stock)
+    public static async Task<IReadOnlyList<string>> DisagreementsAsync(FakeStripeApi stripe, AppDbContext db)
     {
         ArgumentNullException.ThrowIfNull(stripe);
         ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(stock);
 
         var books = new Books(
             await db.Products.AsNoTracking().OrderBy(p => p.Id).ToListAsync(),
             await db.Orders.AsNoTracking().Include(o => o.Lines).OrderBy(o => o.Id).ToListAsync(),
             await db.PaymentRecords.AsNoTracking().OrderBy(r => r.OrderId).ThenBy(r => r.Attempt).ToListAsync(),
-            stripe.PaymentIntents.OrderBy(i => i.Created).ThenBy(i => i.Id, StringComparer.Ordinal).ToList());
+            stripe.PaymentIntents.OrderBy(i => i.Created).ThenBy(i => i.Id, StringComparer.Ordinal).ToList(),
+            await db.StockMovements.AsNoTracking().OrderBy(m => m.Id).ToListAsync());
 
         var found = new List<string>();
         found.AddRange(TakenMoneyIsAccountedFor(books));
         found.AddRange(PaidOrdersHaveMoneyBehindThem(books));
         found.AddRange(RefundsAgree(books));
-        found.AddRange(StockAddsUp(books, stock));
+        found.AddRange(StockAddsUp(books));
         return found;
     }
 
@@ -151,8 +152,12 @@ public static class Ledger
         }
     }
 
-    /// <summary>(d) Stock is the baseline less what sold; reserved is what running attempts hold; 0 &lt;= reserved &lt;= stock.</summary>
-    private static IEnumerable<string> StockAddsUp(Books books, StockBaseline baseline)
+    /// <summary>
+    /// (d) On hand and reserved are the sums of each product's stock movements; reserved is what running
+    /// attempts hold and stays between 0 and on hand; each order's movements net out to what its
+    /// payment's fate calls for (sold: its bags gone; held: its bags reserved; anything else: nothing).
+    /// </summary>
+    private static IEnumerable<string> StockAddsUp(Books books)
     {
         foreach (var order in books.Orders)
         {
@@ -161,27 +166,43 @@ public static class Ledger
             {
                 yield return $"Order {order.Id} has {holding.Count} attempts holding or selling its stock: {string.Join(", ", holding.Select(Describe))}.";
             }
+
+            var fate = holding.Count == 1 ? holding[0].StockReservation : StockReservation.None;
+            var moved = books.Movements.Where(m => m.OrderId == order.Id).GroupBy(m => m.ProductId)
+                .ToDictionary(g => g.Key, g => (OnHand: g.Sum(m => m.OnHandDelta), Reserved: g.Sum(m => m.ReservedDelta)));
+            var expected = order.Lines.GroupBy(l => l.ProductId).ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity)).ToDictionary(
+                p => p.Key,
+                p => fate switch
+                {
+                    StockReservation.Sold => (OnHand: -p.Value, Reserved: 0),
+                    StockReservation.Held => (OnHand: 0, Reserved: p.Value),
+                    _ => (OnHand: 0, Reserved: 0),
+                });
+            foreach (var productId in expected.Keys.Union(moved.Keys))
+            {
+                var want = expected.GetValueOrDefault(productId);
+                var got = moved.GetValueOrDefault(productId);
+                if (want != got)
+                {
+                    yield return $"Order {order.Id} ({fate}) moved product {productId} by {got.OnHand} on hand and {got.Reserved} reserved; expected {want.OnHand} and {want.Reserved}.";
+                }
+            }
         }
 
-        var sold = BagsPerProduct(books, StockReservation.Sold);
         var held = BagsPerProduct(books, StockReservation.Held);
         foreach (var product in books.Products)
         {
             var name = $"Product {product.Id} '{product.Slug}'";
-            var soldBags = sold.GetValueOrDefault(product.Id);
-            var heldBags = held.GetValueOrDefault(product.Id);
-            if (baseline.For(product.Slug) is not { } start)
+            var ledger = books.Movements.Where(m => m.ProductId == product.Id).ToList();
+            var (onHand, reserved) = (ledger.Sum(m => m.OnHandDelta), ledger.Sum(m => m.ReservedDelta));
+            if (product.Stock != onHand || product.Reserved != reserved)
             {
-                yield return $"{name} has no stock baseline; a test that adds a product calls StockBaseline.Set(\"{product.Slug}\", stock).";
-            }
-            else if (product.Stock != start - soldBags)
-            {
-                yield return $"{name} has stock {product.Stock}, but started with {start} and {soldBags} sold: expected {start - soldBags}.";
+                yield return $"{name} shows {product.Stock} on hand and {product.Reserved} reserved, but its ledger sums to {onHand} and {reserved}.";
             }
 
-            if (product.Reserved != heldBags)
+            if (product.Reserved != held.GetValueOrDefault(product.Id))
             {
-                yield return $"{name} has {product.Reserved} reserved, but attempts holding stock hold {heldBags}.";
+                yield return $"{name} has {product.Reserved} reserved, but attempts holding stock hold {held.GetValueOrDefault(product.Id)}.";
             }
 
             if (product.Reserved < 0 || product.Reserved > product.Stock)
@@ -217,7 +238,7 @@ public static class Ledger
             ? "it has none"
             : string.Join("; ", records.Select(r => $"{Describe(r)} at Stripe: {books.Intent(r.PaymentIntentId)?.Status ?? "missing"}"));
 
-    private sealed record Books(List<Product> Products, List<Order> Orders, List<PaymentRecord> Records, List<FakePaymentIntent> Intents)
+    private sealed record Books(List<Product> Products, List<Order> Orders, List<PaymentRecord> Records, List<FakePaymentIntent> Intents, List<StockMovement> Movements)
     {
         private readonly Dictionary<long, Order> _orders = Orders.ToDictionary(o => o.Id);
         private readonly Dictionary<string, FakePaymentIntent> _intents = Intents.ToDictionary(i => i.Id, StringComparer.Ordinal);

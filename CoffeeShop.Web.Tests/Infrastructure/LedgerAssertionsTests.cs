@@ -40,36 +40,36 @@ public sealed class LedgerAssertionsTests(ShopFixture fixture) : ShopTest(fixtur
     [Fact]
     public async Task AssertAgrees_StockChangedBehindItsBack_FailsWithTheExpectedFigure()
     {
-        await using (var db = Db())
-        {
-            await db.Products.Where(p => p.Slug == "kiambu-aa").ExecuteUpdateAsync(p => p.SetProperty(x => x.Stock, 24));
-        }
+        await ShopFixture.BehindTheLedgerAsync("UPDATE products SET stock = 24 WHERE slug = 'kiambu-aa'");
 
         var failure = await Assert.ThrowsAnyAsync<XunitException>(() => Ledger.AssertAgreesAsync(Fixture));
 
-        Assert.Contains("'kiambu-aa' has stock 24, but started with 25 and 0 sold: expected 25.", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("'kiambu-aa' shows 24 on hand and 0 reserved, but its ledger sums to 25 and 0.", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task AssertAgrees_RestockRecordedInTheBaseline_Passes()
+    public async Task AssertAgrees_RestockAsAMovement_Passes()
     {
-        await using (var db = Db())
-        {
-            await db.Products.Where(p => p.Slug == "decaf-sierra").ExecuteUpdateAsync(p => p.SetProperty(x => x.Stock, 12));
-        }
-
-        Fixture.StockBaseline.Set("decaf-sierra", 12);
+        await Fixture.SetStockAsync("decaf-sierra", 12);
 
         await Ledger.AssertAgreesAsync(Fixture);
     }
 
     [Fact]
+    public async Task AssertAgrees_SaleWithoutItsMovement_FailsNamingTheOrder()
+    {
+        var (record, _) = await SeedPaymentAsync(PaymentStatus.Succeeded, StockReservation.Sold);
+
+        var failure = await Assert.ThrowsAnyAsync<XunitException>(() => Ledger.AssertAgreesAsync(Fixture));
+
+        Assert.Contains($"Order {record.OrderId} (Sold) moved product", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("by 0 on hand and 0 reserved; expected -1 and 0.", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AssertAgrees_ReservedWithoutAnAttemptHoldingIt_Fails()
     {
-        await using (var db = Db())
-        {
-            await db.Products.Where(p => p.Slug == "huila-el-mirador").ExecuteUpdateAsync(p => p.SetProperty(x => x.Reserved, 2));
-        }
+        await ShopFixture.BehindTheLedgerAsync("UPDATE products SET reserved = 2 WHERE slug = 'huila-el-mirador'");
 
         var failure = await Assert.ThrowsAnyAsync<XunitException>(() => Ledger.AssertAgreesAsync(Fixture));
 
@@ -101,10 +101,7 @@ public sealed class LedgerAssertionsTests(ShopFixture fixture) : ShopTest(fixtur
     public async Task AssertAgrees_SeveralDisagreements_ListsEveryOne()
     {
         Stripe.CreatePaymentIntentDirectly(1450, "eur", new Dictionary<string, string> { ["order_id"] = "999", ["attempt"] = "1" });
-        await using (var db = Db())
-        {
-            await db.Products.Where(p => p.Slug == "kiambu-aa").ExecuteUpdateAsync(p => p.SetProperty(x => x.Stock, 20).SetProperty(x => x.Reserved, 1));
-        }
+        await ShopFixture.BehindTheLedgerAsync("UPDATE products SET stock = 20, reserved = 1 WHERE slug = 'kiambu-aa'");
 
         var failure = await Assert.ThrowsAnyAsync<XunitException>(() => Ledger.AssertAgreesAsync(Fixture));
 
@@ -114,7 +111,7 @@ public sealed class LedgerAssertionsTests(ShopFixture fixture) : ShopTest(fixtur
 
     /// <summary>
     /// An order of one bag (<see cref="PaymentSeed"/>) with one attempt, written straight into the database, with a
-    /// succeeded PaymentIntent at Stripe when asked, and the product's stock moved as the attempt says.
+    /// succeeded PaymentIntent at Stripe when asked, and the stock movements the attempt's payment makes.
     /// </summary>
     private async Task<(PaymentRecord Record, FakePaymentIntent? Intent)> SeedPaymentAsync(
         PaymentStatus status,
@@ -129,9 +126,17 @@ public sealed class LedgerAssertionsTests(ShopFixture fixture) : ShopTest(fixtur
         var record = await PaymentSeed.AddAsync(db, DateTimeOffset.UtcNow, status, amount: 1690, paymentIntentId: intent?.Id, refunded: refunded);
         var productId = await db.OrderLines.Where(l => l.OrderId == record.OrderId).Select(l => l.ProductId).SingleAsync();
         await db.PaymentRecords.Where(r => r.Id == record.Id).ExecuteUpdateAsync(r => r.SetProperty(x => x.StockReservation, reservation));
-        await db.Products.Where(p => p.Id == productId).ExecuteUpdateAsync(p => p
-            .SetProperty(x => x.Stock, x => x.Stock - quantityTakenFromStock)
-            .SetProperty(x => x.Reserved, x => x.Reserved + quantityReserved));
+        if (quantityTakenFromStock > 0)
+        {
+            db.StockMovements.Add(new StockMovement { ProductId = productId, OnHandDelta = -quantityTakenFromStock, Reason = StockMovementReason.Sale, OrderId = record.OrderId });
+        }
+
+        if (quantityReserved > 0)
+        {
+            db.StockMovements.Add(new StockMovement { ProductId = productId, ReservedDelta = quantityReserved, Reason = StockMovementReason.Reservation, OrderId = record.OrderId });
+        }
+
+        await db.SaveChangesAsync();
         record.StockReservation = reservation;
         return (record, intent);
     }

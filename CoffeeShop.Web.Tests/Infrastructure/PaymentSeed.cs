@@ -11,7 +11,7 @@ public static class PaymentSeed
         long amount = 2500, string email = "buyer@example.com", string? paymentIntentId = null, long refunded = 0,
         string items = "1 × Kiambu AA", string currency = "EUR", DateTimeOffset? updatedAt = null)
     {
-        var productId = await db.Products.Select(p => p.Id).FirstAsync();
+        var productId = await db.Products.Where(p => p.Stock > 0).OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
         var order = new Order
         {
             PublicId = Guid.NewGuid().ToString("N"),

@@ -1,3 +1,4 @@
+using CoffeeShop.Web.Domain;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Shopping;
 using CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
@@ -19,9 +20,6 @@ public sealed class ShopFixture : IAsyncLifetime
     public FakeStripeApi Stripe { get; private set; } = null!;
 
     public ShopFactory Factory { get; private set; } = null!;
-
-    /// <summary>Each product's stock before the test's sales; back to the seed's figures on every reset.</summary>
-    public StockBaseline StockBaseline { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -47,12 +45,17 @@ public sealed class ShopFixture : IAsyncLifetime
     public async Task ResetAsync()
     {
         Stripe.Reset();
-        StockBaseline.Reset();
         // First visits to the catalog and product pages are cached; a test that changes products must see the change.
         await ShopFactory.ClearPageCachesAsync();
         await using (var connection = new NpgsqlConnection(TestDatabase.ConnectionString))
         {
             await connection.OpenAsync();
+            // The stock ledger and the audit log refuse TRUNCATE; only a session that fires no triggers may empty them.
+            await using (var replica = new NpgsqlCommand("SET session_replication_role = replica", connection))
+            {
+                await replica.ExecuteNonQueryAsync();
+            }
+
             await _respawner.ResetAsync(connection);
             // Respawn truncates, which fires no row trigger: the desk's counts start again from nothing, as the orders do.
             await using var restart = new NpgsqlCommand("""
@@ -73,6 +76,37 @@ public sealed class ShopFixture : IAsyncLifetime
     {
         await using var scope = Factory.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<CatalogSeed>().SeedAsync();
+    }
+
+    /// <summary>Sets a product's bags on hand as a stock count would: a correction movement of the difference.</summary>
+    public async Task SetStockAsync(string slug, int bags)
+    {
+        await using var db = NewDbContext();
+        var product = await db.Products.SingleAsync(p => p.Slug == slug);
+        if (product.Stock != bags)
+        {
+            db.StockMovements.Add(new StockMovement
+            {
+                ProductId = product.Id,
+                OnHandDelta = bags - product.Stock,
+                Reason = StockMovementReason.Correction,
+                Actor = "test",
+                Note = "Set up by the test",
+            });
+            await db.SaveChangesAsync();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> with the database's triggers off, as only a superuser could: for tests
+    /// that put the shop into a state its ledger forbids, to see that the state is caught or shown.
+    /// </summary>
+    public static async Task BehindTheLedgerAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SET session_replication_role = replica; {sql}", connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>A context set up as the app sets up its own (<see cref="DataRegistration.UseShopDatabase"/>), on the test database.</summary>

@@ -30,12 +30,7 @@ public class DuplicatePaymentTests(ShopFixture fixture) : PaymentTest(fixture)
         return (product.Stock, product.Reserved);
     }
 
-    private async Task SetStockAsync(int stock)
-    {
-        Fixture.StockBaseline.Set(Slug, stock);
-        await using var db = Db();
-        await db.Products.Where(p => p.Slug == Slug).ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, stock));
-    }
+    private Task SetStockAsync(int stock) => Fixture.SetStockAsync(Slug, stock);
 
     /// <summary>The declined PaymentIntent succeeds after all (confirmed again from an old tab) and Stripe says so.</summary>
     private async Task DeclinedIntentSucceedsLaterAsync(string paymentIntentId)

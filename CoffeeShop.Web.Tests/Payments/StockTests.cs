@@ -15,12 +15,7 @@ public class StockTests(ShopFixture fixture) : PaymentTest(fixture)
     private const string Declined = "ctoken_pm_card_visa_chargeDeclined";
     private const string Slug = "kiambu-aa";
 
-    private async Task SetStockAsync(int stock, string slug = Slug)
-    {
-        Fixture.StockBaseline.Set(slug, stock);
-        await using var db = Db();
-        await db.Products.Where(p => p.Slug == slug).ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, stock));
-    }
+    private Task SetStockAsync(int stock, string slug = Slug) => Fixture.SetStockAsync(slug, stock);
 
     private async Task<(int Stock, int Reserved)> StockAsync(string slug = Slug)
     {
@@ -148,10 +143,7 @@ public class StockTests(ShopFixture fixture) : PaymentTest(fixture)
     public async Task Get_Catalog_ShowsWhatIsAvailableNotWhatIsOnHand()
     {
         SkipLedgerCheck("bags are reserved by hand, with no attempt holding them");
-        await using (var db = Db())
-        {
-            await db.Products.Where(p => p.Slug == Slug).ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, 4).SetProperty(p => p.Reserved, 3));
-        }
+        await ShopFixture.BehindTheLedgerAsync($"UPDATE products SET stock = 4, reserved = 3 WHERE slug = '{Slug}'");
 
         var product = await Factory.CreateBrowserClient().GetDocumentAsync($"/Products/{Slug}");
 
@@ -164,10 +156,42 @@ public class StockTests(ShopFixture fixture) : PaymentTest(fixture)
         await SetStockAsync(1);
         await using var db = Db();
         var id = await db.Products.Where(p => p.Slug == Slug).Select(p => p.Id).SingleAsync();
+        var order = await PaymentSeed.AddAsync(db, DateTimeOffset.UtcNow, PaymentStatus.Pending);
+        db.StockMovements.Add(new StockMovement { ProductId = id, ReservedDelta = 2, Reason = StockMovementReason.Reservation, OrderId = order.OrderId });
 
-        var ex = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
-            db.Products.Where(p => p.Id == id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Reserved, 2)));
+        var ex = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
 
-        Assert.Equal("ck_products_reserved_within_stock", ex.ConstraintName);
+        Assert.Equal("ck_products_reserved_within_stock", Assert.IsType<Npgsql.PostgresException>(ex.InnerException).ConstraintName);
+        Assert.Equal((1, 0), await StockAsync());
+    }
+
+    [Fact]
+    public async Task Database_StockChangedOutsideTheLedger_IsRefused()
+    {
+        await using var db = Db();
+
+        var reserve = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
+            db.Products.Where(p => p.Slug == Slug).ExecuteUpdateAsync(s => s.SetProperty(p => p.Reserved, 2)));
+        var restock = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
+            db.Products.Where(p => p.Slug == Slug).ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, p => p.Stock + 5)));
+
+        Assert.Equal("products_stock_from_ledger", reserve.ConstraintName);
+        Assert.Equal("products_stock_from_ledger", restock.ConstraintName);
+        Assert.Equal((25, 0), await StockAsync());
+    }
+
+    [Fact]
+    public async Task Database_StockMovements_CannotBeEditedOrDeleted()
+    {
+        await SetStockAsync(30);
+        await using var db = Db();
+
+        var edit = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
+            db.StockMovements.ExecuteUpdateAsync(s => s.SetProperty(m => m.OnHandDelta, 1)));
+        var delete = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.StockMovements.ExecuteDeleteAsync());
+        var truncate = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Database.ExecuteSqlRawAsync("TRUNCATE stock_movements CASCADE"));
+
+        Assert.All([edit, delete, truncate], ex => Assert.Equal(Npgsql.PostgresErrorCodes.InsufficientPrivilege, ex.SqlState));
+        Assert.Equal(30, await db.StockMovements.Where(m => db.Products.Any(p => p.Id == m.ProductId && p.Slug == Slug)).SumAsync(m => m.OnHandDelta));
     }
 }

@@ -82,11 +82,7 @@ public sealed class ScaleOutTests(ShopFixture fixture) : PaymentTest(fixture)
     [Fact]
     public async Task Checkout_TwoCustomersForTheLastBagOnTwoInstances_OneIsCharged()
     {
-        Fixture.StockBaseline.Set("kiambu-aa", 1);
-        await using (var db = Db())
-        {
-            await db.Products.Where(p => p.Slug == "kiambu-aa").ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, 1));
-        }
+        await Fixture.SetStockAsync("kiambu-aa", 1);
 
         var b = StartInstance();
         var ada = new Shopper(A.CreateBrowserClient());

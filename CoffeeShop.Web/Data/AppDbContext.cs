@@ -20,6 +20,10 @@ public class AppDbContext : IdentityDbContext, IDataProtectionKeyContext
     }
 
     public DbSet<Product> Products => Set<Product>();
+    public DbSet<ProductFormerSlug> ProductFormerSlugs => Set<ProductFormerSlug>();
+    public DbSet<ProductPhoto> ProductPhotos => Set<ProductPhoto>();
+    public DbSet<ProductPhotoRendition> ProductPhotoRenditions => Set<ProductPhotoRendition>();
+    public DbSet<StockMovement> StockMovements => Set<StockMovement>();
     public DbSet<Cart> Carts => Set<Cart>();
     public DbSet<CartItem> CartItems => Set<CartItem>();
     public DbSet<Order> Orders => Set<Order>();
@@ -30,6 +34,8 @@ public class AppDbContext : IdentityDbContext, IDataProtectionKeyContext
     public DbSet<PaymentTimelineEntry> PaymentTimeline => Set<PaymentTimelineEntry>();
     public DbSet<Refund> Refunds => Set<Refund>();
     public DbSet<StripeEventRecord> StripeEvents => Set<StripeEventRecord>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<AdminInvitation> AdminInvitations => Set<AdminInvitation>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -16,7 +16,7 @@ namespace CoffeeShop.Web.Infrastructure;
 /// no cookie other than the antiforgery one.
 /// </summary>
 /// <remarks>A singleton (registered in WebRegistration), so every request shares one store.</remarks>
-internal sealed class FirstVisitPageCacheMiddleware(IAntiforgery antiforgery, IOptions<AntiforgeryOptions> antiforgeryOptions, TimeProvider clock) : IMiddleware
+public sealed class FirstVisitPageCacheMiddleware(IAntiforgery antiforgery, IOptions<AntiforgeryOptions> antiforgeryOptions, TimeProvider clock) : IMiddleware
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 

@@ -35,11 +35,12 @@ public static class WebRegistration
     public static IServiceCollection AddPageCaches(this IServiceCollection services)
     {
         services.AddOutputCache(options => options.AddPolicy(AnonymousCatalog, policy => policy
-            .Expire(TimeSpan.FromSeconds(30))
+            .Expire(PageCaches.Lifetime)
             .Tag(AnonymousCatalog)
             // Only a first visit without any cookie is shared: no cart, no session, no sign-in to leak.
             .With(context => context.HttpContext.Request.Cookies.Count == 0)));
         services.AddSingleton<FirstVisitPageCacheMiddleware>();
+        services.AddSingleton<PageCaches>();
         return services;
     }
 

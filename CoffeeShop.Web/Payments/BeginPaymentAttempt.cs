@@ -64,10 +64,11 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
                 FROM new_order, line),
             held AS (
                 -- StockMove.Hold, inside this statement: an inactive product counts as sold out.
-                UPDATE products SET reserved = products.reserved
-                    + CASE WHEN products.is_active THEN line.quantity ELSE products.stock + 1 END
-                FROM new_order, line
-                WHERE products.id = line.product_id)
+                INSERT INTO stock_movements (product_id, on_hand_delta, reserved_delta, reason, order_id)
+                SELECT line.product_id, 0, CASE WHEN products.is_active THEN line.quantity ELSE products.stock + 1 END,
+                    {nameof(StockMovementReason.Reservation)}, new_order.id
+                FROM new_order, line JOIN products ON products.id = line.product_id
+                ORDER BY line.product_id)
             INSERT INTO payment_records (order_id, attempt, status, amount_minor, currency, customer_email, items_summary,
                 refunded_minor, livemode, stock_reservation, reconcile_visits, created_at, updated_at)
             SELECT new_order.id, {draft.Attempt}, {draft.Status.ToString()}, {draft.AmountMinor}, {draft.Currency}, {draft.CustomerEmail},

@@ -8,11 +8,15 @@ namespace CoffeeShop.Web.Shopping;
 
 /// <summary>
 /// The starting catalog. Idempotent: products are matched by slug, inserted when missing and left
-/// alone when present, so an admin's later price or stock change survives a restart.
+/// alone when present, so an admin's later price or stock change survives a restart. A new product's
+/// bags arrive as a "received" movement of the stock ledger, in the same transaction.
 /// </summary>
 public sealed class CatalogSeed(AppDbContext db, IOptions<ShopOptions> shop)
 {
-    internal static IReadOnlyList<Product> Products(string currency) =>
+    /// <summary>Who the ledger says received the seeded bags.</summary>
+    public const string Actor = "catalog seed";
+
+    internal static IReadOnlyList<(Product Product, int Bags)> Products(string currency) =>
     [
         New("yirgacheffe-kochere", "Yirgacheffe Kochere", "Gedeo, Ethiopia", Roast.Light, 250,
             "Jasmine, bergamot, lemon curd",
@@ -52,16 +56,27 @@ public sealed class CatalogSeed(AppDbContext db, IOptions<ShopOptions> shop)
     {
         var currency = shop.Value.Currency;
         var existing = await db.Products.Select(p => p.Slug).ToListAsync(cancellationToken);
-        var missing = Products(currency).Where(p => !existing.Contains(p.Slug)).ToList();
+        var missing = Products(currency).Where(p => !existing.Contains(p.Product.Slug)).ToList();
         if (missing.Count == 0)
         {
             return;
         }
 
-        db.Products.AddRange(missing);
         try
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.Products.AddRange(missing.Select(p => p.Product));
             await db.SaveChangesAsync(cancellationToken);
+            db.StockMovements.AddRange(missing.Where(p => p.Bags > 0).Select(p => new StockMovement
+            {
+                ProductId = p.Product.Id,
+                OnHandDelta = p.Bags,
+                Reason = StockMovementReason.Received,
+                Actor = Actor,
+                Note = "Opening stock",
+            }));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
@@ -70,8 +85,8 @@ public sealed class CatalogSeed(AppDbContext db, IOptions<ShopOptions> shop)
         }
     }
 
-    private static Product New(string slug, string name, string origin, Roast roast, int grams, string notes,
-        string description, long priceMinor, string currency, int stock) => new()
+    private static (Product Product, int Bags) New(string slug, string name, string origin, Roast roast, int grams, string notes,
+        string description, long priceMinor, string currency, int bags) => (new Product
     {
         Slug = slug,
         Name = name,
@@ -84,7 +99,6 @@ public sealed class CatalogSeed(AppDbContext db, IOptions<ShopOptions> shop)
         // krónur, three-decimal currencies in tens) gets the next amount Stripe accepts.
         PriceMinor = Currencies.Get(currency).RoundUpToChargeable(priceMinor),
         Currency = currency,
-        Stock = stock,
         IsActive = true,
-    };
+    }, bags);
 }

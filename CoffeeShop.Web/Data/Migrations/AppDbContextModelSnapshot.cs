@@ -102,6 +102,130 @@ namespace CoffeeShop.Web.Data.Migrations
                     b.ToTable("stripe_events", (string)null);
                 });
 
+            modelBuilder.Entity("CoffeeShop.Web.Domain.AdminInvitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("email");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("InvitedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("invited_by");
+
+                    b.Property<string>("InvitedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("invited_by_id");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_admin_invitations");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_admin_invitations_expires_at")
+                        .HasFilter("accepted_at IS NULL AND revoked_at IS NULL");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_admin_invitations_token_hash");
+
+                    b.ToTable("admin_invitations", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_admin_invitations_expiry", "expires_at > created_at");
+                        });
+                });
+
+            modelBuilder.Entity("CoffeeShop.Web.Domain.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("ActorId")
+                        .HasColumnType("text")
+                        .HasColumnName("actor_id");
+
+                    b.Property<string>("After")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("after");
+
+                    b.Property<string>("Before")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("before");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_log");
+
+                    b.HasIndex("OccurredAt", "Id")
+                        .IsDescending()
+                        .HasDatabaseName("ix_audit_log_occurred_at_id");
+
+                    b.HasIndex("Action", "OccurredAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_audit_log_action_occurred_at_id");
+
+                    b.HasIndex("ActorId", "Action", "OccurredAt")
+                        .IsDescending(false, false, true)
+                        .HasDatabaseName("ix_audit_log_actor_id_action_occurred_at");
+
+                    b.ToTable("audit_log", (string)null);
+                });
+
             modelBuilder.Entity("CoffeeShop.Web.Domain.Cart", b =>
                 {
                     b.Property<Guid>("Id")
@@ -733,6 +857,11 @@ namespace CoffeeShop.Web.Data.Migrations
                         .HasColumnType("character varying(120)")
                         .HasColumnName("origin");
 
+                    b.Property<string>("PhotoHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("photo_hash");
+
                     b.Property<long>("PriceMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("price_minor");
@@ -740,6 +869,11 @@ namespace CoffeeShop.Web.Data.Migrations
                     b.Property<int>("Reserved")
                         .HasColumnType("integer")
                         .HasColumnName("reserved");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
 
                     b.Property<string>("Roast")
                         .IsRequired()
@@ -770,6 +904,9 @@ namespace CoffeeShop.Web.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_products");
 
+                    b.HasIndex("PhotoHash")
+                        .HasDatabaseName("ix_products_photo_hash");
+
                     b.HasIndex("Slug")
                         .IsUnique()
                         .HasDatabaseName("ix_products_slug");
@@ -780,7 +917,105 @@ namespace CoffeeShop.Web.Data.Migrations
 
                             t.HasCheckConstraint("ck_products_reserved_within_stock", "reserved >= 0 AND reserved <= stock");
 
+                            t.HasCheckConstraint("ck_products_slug_format", "slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'");
+
                             t.HasCheckConstraint("ck_products_stock_not_negative", "stock >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("CoffeeShop.Web.Domain.ProductFormerSlug", b =>
+                {
+                    b.Property<string>("Slug")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("slug");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("integer")
+                        .HasColumnName("product_id");
+
+                    b.Property<DateTimeOffset>("RetiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retired_at");
+
+                    b.HasKey("Slug")
+                        .HasName("pk_product_former_slugs");
+
+                    b.HasIndex("ProductId")
+                        .HasDatabaseName("ix_product_former_slugs_product_id");
+
+                    b.ToTable("product_former_slugs", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_product_former_slugs_format", "slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'");
+                        });
+                });
+
+            modelBuilder.Entity("CoffeeShop.Web.Domain.ProductPhoto", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("hash");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer")
+                        .HasColumnName("height");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("uploaded_at");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("uploaded_by");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer")
+                        .HasColumnName("width");
+
+                    b.PrimitiveCollection<int[]>("Widths")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("widths");
+
+                    b.HasKey("Hash")
+                        .HasName("pk_product_photos");
+
+                    b.ToTable("product_photos", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_product_photos_size", "width > 0 AND height > 0");
+                        });
+                });
+
+            modelBuilder.Entity("CoffeeShop.Web.Domain.ProductPhotoRendition", b =>
+                {
+                    b.Property<string>("PhotoHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("photo_hash");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer")
+                        .HasColumnName("width");
+
+                    b.Property<string>("Format")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("format");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.HasKey("PhotoHash", "Width", "Format")
+                        .HasName("pk_product_photo_renditions");
+
+                    b.ToTable("product_photo_renditions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_product_photo_renditions_format", "format IN ('webp', 'jpeg')");
                         });
                 });
 
@@ -862,6 +1097,76 @@ namespace CoffeeShop.Web.Data.Migrations
                     b.ToTable("refunds", null, t =>
                         {
                             t.HasCheckConstraint("ck_refunds_amount_positive", "amount_minor > 0");
+                        });
+                });
+
+            modelBuilder.Entity("CoffeeShop.Web.Domain.StockMovement", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("ActorId")
+                        .HasColumnType("text")
+                        .HasColumnName("actor_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("note");
+
+                    b.Property<int>("OnHandDelta")
+                        .HasColumnType("integer")
+                        .HasColumnName("on_hand_delta");
+
+                    b.Property<long?>("OrderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("order_id");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("integer")
+                        .HasColumnName("product_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("reason");
+
+                    b.Property<int>("ReservedDelta")
+                        .HasColumnType("integer")
+                        .HasColumnName("reserved_delta");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_movements");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_stock_movements_order_id")
+                        .HasFilter("order_id IS NOT NULL");
+
+                    b.HasIndex("ProductId", "Id")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_stock_movements_product_id_id");
+
+                    b.ToTable("stock_movements", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_stock_movements_reason", "reason IN ('Received', 'Damaged', 'Correction', 'Reservation', 'ReservationRelease', 'Sale', 'Return')");
+
+                            t.HasCheckConstraint("ck_stock_movements_shape", "CASE reason\n    WHEN 'Received' THEN on_hand_delta > 0 AND reserved_delta = 0 AND actor IS NOT NULL AND order_id IS NULL\n    WHEN 'Damaged' THEN on_hand_delta < 0 AND reserved_delta = 0 AND actor IS NOT NULL AND order_id IS NULL\n    WHEN 'Correction' THEN on_hand_delta <> 0 AND reserved_delta = 0 AND actor IS NOT NULL AND order_id IS NULL\n    WHEN 'Reservation' THEN on_hand_delta = 0 AND reserved_delta > 0 AND order_id IS NOT NULL\n    WHEN 'ReservationRelease' THEN on_hand_delta = 0 AND reserved_delta < 0 AND order_id IS NOT NULL\n    WHEN 'Sale' THEN on_hand_delta < 0 AND reserved_delta IN (0, on_hand_delta) AND order_id IS NOT NULL\n    WHEN 'Return' THEN on_hand_delta > 0 AND reserved_delta = 0 AND order_id IS NOT NULL\nEND");
                         });
                 });
 
@@ -1209,6 +1514,35 @@ namespace CoffeeShop.Web.Data.Migrations
                         .HasConstraintName("fk_payment_timeline_payment_records_payment_record_id");
                 });
 
+            modelBuilder.Entity("CoffeeShop.Web.Domain.Product", b =>
+                {
+                    b.HasOne("CoffeeShop.Web.Domain.ProductPhoto", null)
+                        .WithMany()
+                        .HasForeignKey("PhotoHash")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_products_product_photos_photo_hash");
+                });
+
+            modelBuilder.Entity("CoffeeShop.Web.Domain.ProductFormerSlug", b =>
+                {
+                    b.HasOne("CoffeeShop.Web.Domain.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_product_former_slugs_products_product_id");
+                });
+
+            modelBuilder.Entity("CoffeeShop.Web.Domain.ProductPhotoRendition", b =>
+                {
+                    b.HasOne("CoffeeShop.Web.Domain.ProductPhoto", null)
+                        .WithMany()
+                        .HasForeignKey("PhotoHash")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_product_photo_renditions_product_photos_photo_hash");
+                });
+
             modelBuilder.Entity("CoffeeShop.Web.Domain.Refund", b =>
                 {
                     b.HasOne("CoffeeShop.Web.Domain.PaymentRecord", null)
@@ -1217,6 +1551,22 @@ namespace CoffeeShop.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_refunds_payment_records_payment_record_id");
+                });
+
+            modelBuilder.Entity("CoffeeShop.Web.Domain.StockMovement", b =>
+                {
+                    b.HasOne("CoffeeShop.Web.Domain.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_stock_movements_orders_order_id");
+
+                    b.HasOne("CoffeeShop.Web.Domain.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_movements_products_product_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
