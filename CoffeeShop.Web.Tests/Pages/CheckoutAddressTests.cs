@@ -61,7 +61,7 @@ public class CheckoutAddressTests(ShopFixture fixture) : PaymentTest(fixture)
         var typed = address.FormFields();
         foreach (var (name, value) in typed.Where(f => f.Key != "Input.Country" && (f.Key != $"Input.{field}" || keptAsTyped)))
         {
-            if (value!.All(c => !Web.Shopping.ShippingAddressRules.IsRefused(c)))
+            if (value!.All(c => !Web.Domain.TypedText.IsRefused(c)))
             {
                 Assert.Equal(value, form.QuerySelector($"[name='{name}']")!.GetAttribute("value"));
             }

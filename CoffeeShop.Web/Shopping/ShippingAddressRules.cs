@@ -53,9 +53,6 @@ public static class ShippingAddressRules
         return address is not null;
     }
 
-    /// <summary>Characters refused anywhere in an address: controls (NUL, tab, CR, LF, …) and the bidi embeddings, overrides and isolates.</summary>
-    public static bool IsRefused(char c) => char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
-
     /// <summary>The trimmed, normalised value, or null when it is empty or has a problem (which is added).</summary>
     private static string? Text(string? raw, string field, string label, int maxLength, string? whenMissing, List<AddressProblem> problems)
     {
@@ -69,7 +66,7 @@ public static class ShippingAddressRules
             return null;
         }
 
-        if (raw.Any(IsRefused) || !IsWellFormed(raw))
+        if (raw.Any(TypedText.IsRefused) || !TypedText.IsWellFormed(raw))
         {
             problems.Add(new(field, $"Remove the line breaks, tabs or invisible characters from {label}."));
             return null;
@@ -83,24 +80,6 @@ public static class ShippingAddressRules
         }
 
         return value;
-    }
-
-    /// <summary>Every surrogate is half of a pair (a lone one cannot be stored or normalised).</summary>
-    private static bool IsWellFormed(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static bool IsPhoneNumber(string phone) =>
