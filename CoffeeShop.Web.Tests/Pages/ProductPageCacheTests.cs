@@ -96,7 +96,7 @@ public class ProductPageCacheTests(ShopFixture fixture) : ShopTest(fixture)
         await factory.CreateBrowserClient().GetDocumentAsync(Page);
         await SetKiambuPriceAsync(1777);
 
-        clock.Advance(FirstVisitPageCacheMiddleware.Lifetime - TimeSpan.FromSeconds(1));
+        clock.Advance(new PageCacheOptions().Lifetime - TimeSpan.FromSeconds(1));
         Assert.Equal("€16.90", PriceOn(await factory.CreateBrowserClient().GetDocumentAsync(Page)));
 
         clock.Advance(TimeSpan.FromSeconds(2));

@@ -8,7 +8,7 @@ namespace CoffeeShop.Web.Infrastructure;
 
 /// <summary>
 /// The product pages as a visitor without any cookie sees them, rendered once per
-/// <see cref="Lifetime"/> and served to every such visitor with their own antiforgery token and
+/// <see cref="PageCacheOptions.Lifetime"/> and served to every such visitor with their own antiforgery token and
 /// cookie. The output cache cannot do this: a page with a form carries a per-visitor token, and
 /// sharing one token would share one antiforgery cookie (docs/adr/0008-first-visit-page-cache.md).
 /// Only a request without cookies is served or stored, so no cart, sign-in or message can leak; a
@@ -16,9 +16,9 @@ namespace CoffeeShop.Web.Infrastructure;
 /// no cookie other than the antiforgery one.
 /// </summary>
 /// <remarks>A singleton (registered in WebRegistration), so every request shares one store.</remarks>
-public sealed class FirstVisitPageCacheMiddleware(IAntiforgery antiforgery, IOptions<AntiforgeryOptions> antiforgeryOptions, TimeProvider clock) : IMiddleware
+public sealed class FirstVisitPageCacheMiddleware(IAntiforgery antiforgery, IOptions<AntiforgeryOptions> antiforgeryOptions, IOptions<PageCacheOptions> caches, TimeProvider clock) : IMiddleware
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+    private readonly TimeSpan _lifetime = caches.Value.Lifetime;
 
     private const string TokenField = "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"";
 
@@ -84,7 +84,7 @@ public sealed class FirstVisitPageCacheMiddleware(IAntiforgery antiforgery, IOpt
 
         if (TrySplit(context, rendered) is ({ } head, { } tail))
         {
-            _pages[key] = new Entry(head, tail, context.Response.ContentType!, clock.GetUtcNow() + Lifetime);
+            _pages[key] = new Entry(head, tail, context.Response.ContentType!, clock.GetUtcNow() + _lifetime);
         }
 
         rendered.Position = 0;

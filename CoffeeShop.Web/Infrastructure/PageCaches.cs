@@ -5,13 +5,10 @@ namespace CoffeeShop.Web.Infrastructure;
 /// <summary>
 /// Forgets the pages cached for visitors without cookies (the catalog's output cache and the product
 /// pages' first-visit cache) on this instance, at once. Other instances keep their copies for at most
-/// <see cref="Lifetime"/>: nothing is shared between instances but the database.
+/// <see cref="PageCacheOptions.Lifetime"/>: nothing is shared between instances but the database.
 /// </summary>
 public sealed class PageCaches(IOutputCacheStore outputCache, FirstVisitPageCacheMiddleware firstVisits)
 {
-    /// <summary>How long another instance may still show a changed product: both caches' lifetime.</summary>
-    public static readonly TimeSpan Lifetime = FirstVisitPageCacheMiddleware.Lifetime;
-
     public async Task ForgetCatalogAsync(CancellationToken cancellationToken)
     {
         firstVisits.Clear();

@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Extensions.Options;
 
 namespace CoffeeShop.Web.Infrastructure;
 
 public static class WebRegistration
 {
-    /// <summary>The catalog as an anonymous first visitor sees it, cached for 30 seconds.</summary>
+    /// <summary>The catalog as an anonymous first visitor sees it, cached for <see cref="PageCacheOptions.Lifetime"/>.</summary>
     public const string AnonymousCatalog = "anonymous-catalog";
 
     /// <summary>
@@ -34,8 +36,10 @@ public static class WebRegistration
     /// </summary>
     public static IServiceCollection AddPageCaches(this IServiceCollection services)
     {
-        services.AddOutputCache(options => options.AddPolicy(AnonymousCatalog, policy => policy
-            .Expire(PageCaches.Lifetime)
+        services.AddOptions<PageCacheOptions>().BindConfiguration(PageCacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOutputCache();
+        services.AddOptions<OutputCacheOptions>().Configure<IOptions<PageCacheOptions>>((options, caches) => options.AddPolicy(AnonymousCatalog, policy => policy
+            .Expire(caches.Value.Lifetime)
             .Tag(AnonymousCatalog)
             // Only a first visit without any cookie is shared: no cart, no session, no sign-in to leak.
             .With(context => context.HttpContext.Request.Cookies.Count == 0)));
