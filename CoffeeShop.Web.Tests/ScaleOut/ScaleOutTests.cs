@@ -57,6 +57,35 @@ public sealed class ScaleOutTests(ShopFixture fixture) : PaymentTest(fixture)
         return await db.PaymentRecords.Include(p => p.Order).OrderBy(p => p.Id).ToListAsync();
     }
 
+    /// <summary>What a first visitor without cookies sees as Kiambu AA's price, on the catalog and on its page.</summary>
+    private static async Task<(string Catalog, string Page)> KiambuPricesAsync(ShopFactory instance)
+    {
+        var catalog = await instance.CreateBrowserClient().GetDocumentAsync("/");
+        var card = catalog.QuerySelectorAll(".card").Single(c => c.TextContent.Contains("Kiambu AA", StringComparison.Ordinal));
+        var page = await instance.CreateBrowserClient().GetDocumentAsync("/Products/kiambu-aa");
+        return (card.QuerySelector(".price")!.TextContent.Trim(), page.QuerySelector(".product .price")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Post_PriceChangeOnOneInstance_ShowsThereAtOnce_AndOnAnotherWithinTheCacheLifetime()
+    {
+        var lifetime = TimeSpan.FromSeconds(3);
+        var b = StartInstance(new Dictionary<string, string?> { ["PageCache:LifetimeSeconds"] = "3" });
+        var admin = await AdminSession.SignInAsync(A);
+        var editor = await admin.GetDocumentAsync($"/Admin/Products/{await Pages.Admin.ProductEditorTests.IdOfAsync(Fixture, "kiambu-aa")}");
+        // Both instances keep the first visitors' catalog and product page.
+        Assert.Equal(("€16.90", "€16.90"), await KiambuPricesAsync(A));
+        Assert.Equal(("€16.90", "€16.90"), await KiambuPricesAsync(b));
+
+        Assert.Equal(HttpStatusCode.SeeOther, (await admin.SubmitAsync(editor.Form("#product-form"), new Dictionary<string, string?> { ["Input.Price"] = "18.20" })).StatusCode);
+        var changed = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.Equal(("€18.20", "€18.20"), await KiambuPricesAsync(A));
+        Assert.Equal(("€16.90", "€16.90"), await KiambuPricesAsync(b)); // B's copies are its own, until they expire
+        Assert.True(await Waits.UntilAsync(async () => await KiambuPricesAsync(b) == ("€18.20", "€18.20"), lifetime + TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100)));
+        Assert.True(changed.Elapsed <= lifetime + TimeSpan.FromSeconds(1), $"B showed the change after {changed.Elapsed}");
+    }
+
     [Fact]
     public async Task Checkout_TwoTabsOfOneCartPaidAtOnceOnTwoInstances_OnePaymentIntent()
     {
