@@ -131,7 +131,8 @@ public static class CatalogCsv
             if (reader.FieldCount != header.Count)
             {
                 messages.Add($"The row has {reader.FieldCount} {(reader.FieldCount == 1 ? "cell" : "cells")}; the header has {header.Count} columns.");
-                problems.Add(new(line, reader.GetString(0)?.Trim(), messages));
+                var first = reader.GetString(0)?.Trim();
+                problems.Add(new(line, ProductRules.IsSlug(first) ? first : null, messages));
                 continue;
             }
 
@@ -184,7 +185,7 @@ public static class CatalogCsv
 
             if (messages.Count > 0 || details is null || active is null)
             {
-                problems.Add(new(line, slug, messages));
+                problems.Add(new(line, ProductRules.IsSlug(slug) ? slug : null, messages));
             }
             else
             {
