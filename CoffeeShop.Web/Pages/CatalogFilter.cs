@@ -24,8 +24,8 @@ public sealed record CatalogFilter(string Search, Roast? Roast, string? Origin, 
     public static readonly IReadOnlyList<(string Value, CatalogSort Sort, string Label)> Sorts =
     [
         ("name", CatalogSort.Name, "Name"),
-        ("price-asc", CatalogSort.PriceAscending, "Price, low to high"),
-        ("price-desc", CatalogSort.PriceDescending, "Price, high to low"),
+        ("price-asc", CatalogSort.PriceAscending, "Lowest price"),
+        ("price-desc", CatalogSort.PriceDescending, "Highest price"),
     ];
 
     public static readonly CatalogFilter None = new("", null, null, CatalogSort.Name);
