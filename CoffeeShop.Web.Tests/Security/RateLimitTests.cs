@@ -209,6 +209,7 @@ public class RateLimitTests(ShopFixture fixture) : ShopTest(fixture)
         "POST /Admin/Orders/{id:long}?handler=Pack -> none",
         "POST /Admin/Orders/{id:long}?handler=Ship -> none",
         "POST /Admin/Payments/{id:long}?handler=Refund -> refund-posts",
+        "POST /Admin/Products/Import -> none",
         "POST /Admin/Payments/{id:long}?handler=Resolve -> none",
         "POST /Admin/Payments/{id:long}?handler=Resync -> none",
         "POST /Admin/Products/New -> none",
