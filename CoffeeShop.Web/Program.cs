@@ -1,4 +1,5 @@
 using CoffeeShop.Web.AdminAccounts;
+using CoffeeShop.Web.Catalog.Photos;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Fulfilment;
 using CoffeeShop.Web.Infrastructure;
@@ -13,6 +14,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddObservability();
 builder.Services.AddData();
 builder.Services.AddShopping();
+builder.Services.AddCatalogPhotos();
 builder.Services.AddPayments();
 builder.Services.AddFulfilment();
 builder.Services.AddInvoicing();
@@ -41,6 +43,7 @@ app.UseObservability();
 app.UseShopPipeline();
 app.MapPagesAndStaticAssets();
 app.MapStripeWebhook();
+app.MapProductPhotos();
 
 await app.RunAsync();
 return 0;
