@@ -211,6 +211,8 @@ public class RateLimitTests(ShopFixture fixture) : ShopTest(fixture)
         "POST /Admin/Payments/{id:long}?handler=Refund -> refund-posts",
         "POST /Admin/Payments/{id:long}?handler=Resolve -> none",
         "POST /Admin/Payments/{id:long}?handler=Resync -> none",
+        "POST /Admin/Products/{id:int}/Photo?handler=Remove -> none",
+        "POST /Admin/Products/{id:int}/Photo?handler=Upload -> none",
         "POST /Cart/Index?handler=Add -> none",
         "POST /Cart/Index?handler=Remove -> none",
         "POST /Cart/Index?handler=Update -> none",
