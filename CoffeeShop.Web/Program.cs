@@ -1,5 +1,6 @@
 using CoffeeShop.Web.AdminAccounts;
 using CoffeeShop.Web.Catalog;
+using CoffeeShop.Web.Catalog.Photos;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Fulfilment;
 using CoffeeShop.Web.Infrastructure;
@@ -15,6 +16,7 @@ builder.AddObservability();
 builder.Services.AddData();
 builder.Services.AddShopping();
 builder.Services.AddCatalog();
+builder.Services.AddCatalogPhotos();
 builder.Services.AddPayments();
 builder.Services.AddFulfilment();
 builder.Services.AddInvoicing();
@@ -43,6 +45,7 @@ app.UseObservability();
 app.UseShopPipeline();
 app.MapPagesAndStaticAssets();
 app.MapStripeWebhook();
+app.MapProductPhotos();
 
 await app.RunAsync();
 return 0;

@@ -39,7 +39,43 @@ public static class HtmlForms
     /// Posts a form with the values it holds. <paramref name="values"/> sets or adds fields; a null value removes one.
     /// </summary>
     public static Task<HttpResponseMessage> SubmitAsync(
-        this HttpClient client, IHtmlFormElement form, IReadOnlyDictionary<string, string?>? values = null)
+        this HttpClient client, IHtmlFormElement form, IReadOnlyDictionary<string, string?>? values = null) =>
+        client.PostAsync(ActionOf(form), new FormUrlEncodedContent(Fields(form, values)));
+
+    /// <summary>
+    /// Posts a multipart form (enctype="multipart/form-data") with the values it holds, as <see cref="SubmitAsync"/>,
+    /// and a file in each file input named in <paramref name="files"/> (a null file sends the input empty, as a
+    /// browser does when none is chosen).
+    /// </summary>
+    public static Task<HttpResponseMessage> SubmitWithFilesAsync(
+        this HttpClient client, IHtmlFormElement form, IReadOnlyDictionary<string, UploadFile?> files, IReadOnlyDictionary<string, string?>? values = null)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        Assert.Equal("multipart/form-data", form.GetAttribute("enctype"));
+        var content = new MultipartFormDataContent();
+        foreach (var (name, value) in Fields(form, values))
+        {
+            content.Add(new StringContent(value), name);
+        }
+
+        foreach (var input in form.Elements.OfType<IHtmlInputElement>().Where(i => i.Type == "file" && !string.IsNullOrEmpty(i.Name)))
+        {
+            files.TryGetValue(input.Name!, out var file);
+            var part = new ByteArrayContent(file?.Content ?? []);
+            part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(file?.ContentType ?? "application/octet-stream");
+            // Set by hand: MultipartFormDataContent refuses the empty file name a browser sends for no file.
+            part.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("form-data")
+            {
+                Name = $"\"{input.Name}\"",
+                FileName = $"\"{file?.FileName ?? ""}\"",
+            };
+            content.Add(part);
+        }
+
+        return client.PostAsync(ActionOf(form), content);
+    }
+
+    private static List<KeyValuePair<string, string>> Fields(IHtmlFormElement form, IReadOnlyDictionary<string, string?>? values)
     {
         var fields = new List<KeyValuePair<string, string>>();
         foreach (var element in form.Elements)
@@ -47,7 +83,7 @@ public static class HtmlForms
             switch (element)
             {
                 case IHtmlInputElement input when !string.IsNullOrEmpty(input.Name):
-                    if (input.Type is "submit" or "button" or "image" or "reset" || (input.Type is "checkbox" or "radio" && !input.IsChecked))
+                    if (input.Type is "submit" or "button" or "image" or "reset" or "file" || (input.Type is "checkbox" or "radio" && !input.IsChecked))
                     {
                         continue;
                     }
@@ -72,10 +108,14 @@ public static class HtmlForms
             }
         }
 
-        // Resolve the action against the page's address, as a browser does.
+        return fields;
+    }
+
+    /// <summary>Resolves the form's action against the page's address, as a browser does.</summary>
+    private static Uri ActionOf(IHtmlFormElement form)
+    {
         var page = new Uri(form.Owner!.Url);
-        var action = form.GetAttribute("action") is { Length: > 0 } a ? new Uri(page, a) : page;
-        return client.PostAsync(action, new FormUrlEncodedContent(fields));
+        return form.GetAttribute("action") is { Length: > 0 } a ? new Uri(page, a) : page;
     }
 
     /// <summary>The request verification token a page's form carries.</summary>
@@ -83,3 +123,6 @@ public static class HtmlForms
         form.QuerySelector<IHtmlInputElement>("input[name=__RequestVerificationToken]")?.Value
         ?? throw new InvalidOperationException("The form carries no antiforgery token.");
 }
+
+/// <summary>A file a test puts in a form's file input.</summary>
+public sealed record UploadFile(string FileName, string ContentType, byte[] Content);

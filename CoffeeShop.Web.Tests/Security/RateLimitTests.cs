@@ -217,6 +217,8 @@ public class RateLimitTests(ShopFixture fixture) : ShopTest(fixture)
         "POST /Admin/Products/{id:int}?handler=Deactivate -> none",
         "POST /Admin/Products/{id:int}?handler=Move -> none",
         "POST /Admin/Products/{id:int}?handler=Save -> none",
+        "POST /Admin/Products/{id:int}/Photo?handler=Remove -> none",
+        "POST /Admin/Products/{id:int}/Photo?handler=Upload -> none",
         "POST /Cart/Index?handler=Add -> none",
         "POST /Cart/Index?handler=Remove -> none",
         "POST /Cart/Index?handler=Update -> none",
