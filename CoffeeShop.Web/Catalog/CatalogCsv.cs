@@ -149,9 +149,11 @@ public static class CatalogCsv
                     return raw[1..];
                 }
 
-                if (raw.Length > 0 && "=+-@".Contains(raw[0], StringComparison.Ordinal))
+                // Leading spaces are trimmed before the value is kept, so " =…" would be stored as a formula too.
+                var start = raw.TrimStart();
+                if (start.Length > 0 && "=+-@".Contains(start[0], StringComparison.Ordinal))
                 {
-                    messages.Add($"{column}: the cell starts with “{raw[0]}”, which a spreadsheet runs as a formula. Put an apostrophe (') before it to import it as text.");
+                    messages.Add($"{column}: the cell starts with “{start[0]}”, which a spreadsheet runs as a formula. Put an apostrophe (') before it to import it as text.");
                 }
 
                 return raw;

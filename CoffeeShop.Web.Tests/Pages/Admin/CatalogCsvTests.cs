@@ -171,6 +171,7 @@ public class CatalogCsvTests(ShopFixture fixture) : ShopTest(fixture)
     private static readonly Dictionary<string, (Func<byte[]> Bytes, string Says, int[] Lines)> BadFileCases = new()
     {
         ["formula cell"] = (() => Csv(Header, Row(name: "=HYPERLINK(\"http://evil.example\",\"Click\")")), "runs as a formula", [2]),
+        ["formula cell after spaces"] = (() => Csv(Header, Row(description: "  +cmd|' /C calc'!A0")), "runs as a formula", [2]),
         ["formula cell with @"] = (() => Csv(Header, Row(), Row("other", notes: "@SUM(A1)")), "runs as a formula", [3]),
         ["missing column"] = (() => Csv(Header.Replace(",price", "", StringComparison.Ordinal), "new-coffee,New Coffee,Peru,Light,250,Plum,Nice.,true"), "lacks the column price", []),
         ["extra unknown column"] = (() => Csv(Header + ",stock", Row() + ",100"), "does not import: stock", []),
