@@ -64,6 +64,7 @@ public static class AdminRegistration
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.RequireRole(Role));
         // By folder, so a page added under Pages/Admin later is protected without remembering an attribute.
         services.AddScoped<RequireTwoFactorFilter>();
+        services.AddScoped<AdminTeam>();
         services.Configure<RazorPagesOptions>(options =>
         {
             options.Conventions.AuthorizeFolder("/Admin", Policy);
