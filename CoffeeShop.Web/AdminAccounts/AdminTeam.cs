@@ -27,7 +27,8 @@ public sealed record InvitationOutcome(bool Applied, string Message, string? Tok
 /// once are applied one after the other and the rules (never yourself, never the last active admin, one use
 /// per link) hold under concurrency. Every change is audited in the same transaction.
 /// </summary>
-public sealed class AdminTeam(AppDbContext db, UserManager<IdentityUser> users, IOptions<AdminOptions> options, TimeProvider clock)
+public sealed class AdminTeam(AppDbContext db, UserManager<IdentityUser> users, IOptions<AdminOptions> options, IOptions<IdentityOptions> identity,
+    TimeProvider clock)
 {
     /// <summary>The key of <c>pg_advisory_xact_lock</c> that serialises team changes ("team" in ASCII).</summary>
     private const long TeamLockKey = 0x7465616d;
@@ -68,7 +69,10 @@ public sealed class AdminTeam(AppDbContext db, UserManager<IdentityUser> users, 
     {
         ArgumentNullException.ThrowIfNull(actor);
         var address = email?.Trim() ?? "";
-        if (address.Length is 0 or > 256 || !new EmailAddressAttribute().IsValid(address) || address.Contains(' ', StringComparison.Ordinal))
+        // The email becomes the user name at enrolment: refuse now what Identity would refuse then.
+        var allowed = identity.Value.User.AllowedUserNameCharacters;
+        if (address.Length is 0 or > 256 || !new EmailAddressAttribute().IsValid(address)
+            || (!string.IsNullOrEmpty(allowed) && address.Any(c => !allowed.Contains(c, StringComparison.Ordinal))))
         {
             return new InvitationOutcome(false, "Enter a valid email address, like ann@example.com.");
         }
