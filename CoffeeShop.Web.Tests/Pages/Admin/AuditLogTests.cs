@@ -3,8 +3,11 @@ using AngleSharp.Dom;
 using CoffeeShop.Web.Auditing;
 using CoffeeShop.Web.Domain;
 using CoffeeShop.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using OtpNet;
 
 namespace CoffeeShop.Web.Tests.Pages.Admin;
 
@@ -87,6 +90,58 @@ public class AuditLogTests(ShopFixture fixture) : PaymentTest(fixture)
         var lockedOut = Assert.Single(await EntriesAsync(AuditAction.LockedOut));
         Assert.Equal(Admin, lockedOut.Actor);
         Assert.Equal(4, (await EntriesAsync(AuditAction.SignInFailed)).Count);
+    }
+
+    [Fact]
+    public async Task SignIn_WithAuthenticator_IsAuditedOnceAfterTheCode_AndAWrongCodeAsAFailure()
+    {
+        var user = await AdminSession.CreateUserAsync(Factory, Admin, admin: true);
+        string key;
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+            var stored = (await users.FindByIdAsync(user.Id))!;
+            await users.ResetAuthenticatorKeyAsync(stored);
+            key = (await users.GetAuthenticatorKeyAsync(stored))!;
+            await users.SetTwoFactorEnabledAsync(stored, true);
+        }
+
+        var client = Factory.CreateBrowserClient();
+        var password = await AdminSession.SubmitSignInAsync(client, Admin, AdminSession.Password);
+        Assert.Empty(await EntriesAsync(AuditAction.SignIn));
+        var codePage = await client.FollowRedirectAsync(password);
+        await client.SubmitAsync(codePage.Form("form[method=post]"), new Dictionary<string, string?> { ["Input.TwoFactorCode"] = "000000" });
+        var code = new Totp(Base32Encoding.ToBytes(key)).ComputeTotp(DateTime.UtcNow);
+        var verified = await client.SubmitAsync(codePage.Form("form[method=post]"), new Dictionary<string, string?> { ["Input.TwoFactorCode"] = code });
+
+        Assert.Equal(HttpStatusCode.Redirect, verified.StatusCode);
+        Assert.Equal(user.Id, Assert.Single(await EntriesAsync(AuditAction.SignIn)).ActorId);
+        var failed = Assert.Single(await EntriesAsync(AuditAction.SignInFailed));
+        Assert.Equal(Admin, failed.Actor);
+        Assert.Null(failed.ActorId);
+    }
+
+    [Fact]
+    public async Task Resolve_IsAuditedWithTheNote()
+    {
+        SkipLedgerCheck("the NeedsAttention record is seeded alone, with no PaymentIntent at the fake Stripe");
+        PaymentRecord record;
+        await using (var db = Db())
+        {
+            record = await PaymentSeed.AddAsync(db, DateTimeOffset.UtcNow.AddMinutes(-10), PaymentStatus.NeedsAttention);
+            record.AttentionReason = "checked by hand";
+            await db.SaveChangesAsync();
+        }
+
+        var admin = await AdminSession.SignInAsync(Factory, Admin);
+        var page = await admin.GetDocumentAsync($"/Admin/Payments/{record.Id}");
+
+        await admin.SubmitAsync(page.Form("#resolve-form"), new Dictionary<string, string?> { ["Resolve.Note"] = "Refunded by phone." });
+
+        var entry = Assert.Single(await EntriesAsync(AuditAction.Resolve));
+        Assert.Equal(Admin, entry.Actor);
+        Assert.StartsWith("payment ", entry.Subject, StringComparison.Ordinal);
+        Assert.Contains("Refunded by phone.", entry.After, StringComparison.Ordinal);
     }
 
     [Fact]
