@@ -13,6 +13,9 @@ public sealed class AdminOptions
     [Range(1, 24 * 60, ErrorMessage = "The setting Admin:LockoutMinutes must be between 1 and 1440. Set it in appsettings.json or the environment variable Admin__LockoutMinutes.")]
     public int LockoutMinutes { get; set; } = 15;
 
+    [Range(1, 30 * 24, ErrorMessage = "The setting Admin:InvitationHours must be between 1 and 720. Set it in appsettings.json or the environment variable Admin__InvitationHours.")]
+    public int InvitationHours { get; set; } = 72;
+
     /// <summary>Admins must have an authenticator (TOTP) before any admin page opens; unset means "outside Development".</summary>
     public bool? RequireTwoFactor { get; set; }
 

@@ -23,4 +23,5 @@ public enum AuditAction
     AdminDisabled,
     AdminEnabled,
     AdminRemoved,
+    InvitationRevoked,
 }

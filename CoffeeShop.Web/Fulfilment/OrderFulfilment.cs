@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using CoffeeShop.Web.Auditing;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
 using CoffeeShop.Web.Payments;
@@ -20,10 +21,10 @@ namespace CoffeeShop.Web.Fulfilment;
 public sealed class OrderFulfilment(IDbContextFactory<AppDbContext> contexts, RefundPayment refunds, IOptions<FulfilmentOptions> fulfilment,
     IOptions<ShopOptions> shop, TimeProvider clock, ILogger<OrderFulfilment> logger)
 {
-    public Task<FulfilmentOutcome> MarkPackedAsync(long orderId, FulfilmentStatus expected, string actor, CancellationToken cancellationToken) =>
+    public Task<FulfilmentOutcome> MarkPackedAsync(long orderId, FulfilmentStatus expected, AdminActor actor, CancellationToken cancellationToken) =>
         MoveAsync(orderId, expected, FulfilmentStatus.Packed, actor, "Packed", (s, now) => s.SetProperty(o => o.PackedAt, now), cancellationToken);
 
-    public Task<FulfilmentOutcome> MarkShippedAsync(long orderId, FulfilmentStatus expected, string? carrierName, string? trackingNumber, string actor,
+    public Task<FulfilmentOutcome> MarkShippedAsync(long orderId, FulfilmentStatus expected, string? carrierName, string? trackingNumber, AdminActor actor,
         CancellationToken cancellationToken)
     {
         if (ShippingProblem(carrierName, trackingNumber, out var carrier, out var number) is { } problem)
@@ -39,7 +40,7 @@ public sealed class OrderFulfilment(IDbContextFactory<AppDbContext> contexts, Re
             .SetProperty(o => o.TrackingUrl, link), cancellationToken);
     }
 
-    public Task<FulfilmentOutcome> MarkDeliveredAsync(long orderId, FulfilmentStatus expected, string actor, CancellationToken cancellationToken) =>
+    public Task<FulfilmentOutcome> MarkDeliveredAsync(long orderId, FulfilmentStatus expected, AdminActor actor, CancellationToken cancellationToken) =>
         MoveAsync(orderId, expected, FulfilmentStatus.Delivered, actor, "Delivered", (s, now) => s.SetProperty(o => o.DeliveredAt, now), cancellationToken);
 
     /// <summary>
@@ -47,7 +48,7 @@ public sealed class OrderFulfilment(IDbContextFactory<AppDbContext> contexts, Re
     /// <see cref="RefundPayment"/>: <paramref name="refundId"/> came with the form, so a double submit refunds once.
     /// A refund that does not go through leaves the order canceled and its payment refundable by hand.
     /// </summary>
-    public async Task<FulfilmentOutcome> CancelAsync(long orderId, FulfilmentStatus expected, Guid refundId, string? reason, bool returnToStock, string actor,
+    public async Task<FulfilmentOutcome> CancelAsync(long orderId, FulfilmentStatus expected, Guid refundId, string? reason, bool returnToStock, AdminActor actor,
         CancellationToken cancellationToken)
     {
         if (reason is not null && !RefundReasons.IsKnown(reason))
@@ -69,13 +70,13 @@ public sealed class OrderFulfilment(IDbContextFactory<AppDbContext> contexts, Re
         foreach (var (payment, i) in paid.Select((p, i) => (p, i)))
         {
             var outcome = await refunds.RequestAsync(payment.Id, i == 0 ? refundId : Derived(refundId, payment.Id), payment.Refundable,
-                reason, cancellationToken, returnToStock);
+                reason, actor, cancellationToken, returnToStock);
             messages.Add(outcome.Message);
             db.OrderEvents.Add(new OrderEvent
             {
                 OrderId = orderId,
                 At = clock.GetUtcNow(),
-                Actor = Truncate(actor, 254),
+                Actor = Truncate(actor.Name, 254),
                 FromStatus = FulfilmentStatus.Canceled,
                 Note = Truncate($"Refund of payment attempt {payment.Id}: {outcome.Message}", 500),
             });
@@ -102,7 +103,7 @@ public sealed class OrderFulfilment(IDbContextFactory<AppDbContext> contexts, Re
         return carrier is null ? "Choose a carrier from the list." : problem;
     }
 
-    private async Task<FulfilmentOutcome> MoveAsync(long orderId, FulfilmentStatus expected, FulfilmentStatus to, string actor, string note,
+    private async Task<FulfilmentOutcome> MoveAsync(long orderId, FulfilmentStatus expected, FulfilmentStatus to, AdminActor actor, string note,
         Action<UpdateSettersBuilder<Order>, DateTimeOffset> setStepColumns, CancellationToken cancellationToken)
     {
         if (!FulfilmentRules.CanMove(expected, to))
@@ -123,7 +124,9 @@ public sealed class OrderFulfilment(IDbContextFactory<AppDbContext> contexts, Re
             }, cancellationToken);
             if (moved == 1)
             {
-                db.OrderEvents.Add(new OrderEvent { OrderId = orderId, At = now, Actor = Truncate(actor, 254), FromStatus = expected, ToStatus = to, Note = Truncate(note, 500) });
+                db.OrderEvents.Add(new OrderEvent { OrderId = orderId, At = now, Actor = Truncate(actor.Name, 254), FromStatus = expected, ToStatus = to, Note = Truncate(note, 500) });
+                AuditTrail.Add(db, actor, AuditAction.FulfilmentStep, $"order {Order.FormatReference(orderId)}",
+                    new { fulfilment = expected.ToString() }, new { fulfilment = to.ToString(), note }, now);
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 logger.LogInformation("Order {OrderId} moved {From} -> {To}", orderId, expected, to);

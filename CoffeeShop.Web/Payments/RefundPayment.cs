@@ -1,3 +1,4 @@
+using CoffeeShop.Web.Auditing;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -11,8 +12,9 @@ namespace CoffeeShop.Web.Payments;
 /// </summary>
 public sealed class RefundPayment(IDbContextFactory<AppDbContext> contexts, IPaymentGateway gateway, FinalizePayment finalize, TimeProvider clock)
 {
-    public async Task<RefundOutcome> RequestAsync(long paymentRecordId, Guid refundId, long amountMinor, string? reason, CancellationToken cancellationToken,
-        bool returnToStock = false)
+    /// <summary>The request is audited under <paramref name="actor"/> with the refunds row it writes, so a refund nobody can account for never reaches Stripe.</summary>
+    public async Task<RefundOutcome> RequestAsync(long paymentRecordId, Guid refundId, long amountMinor, string? reason, AdminActor actor,
+        CancellationToken cancellationToken, bool returnToStock = false)
     {
         string paymentIntentId;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
@@ -50,6 +52,9 @@ public sealed class RefundPayment(IDbContextFactory<AppDbContext> contexts, IPay
                 CreatedAt = now,
                 UpdatedAt = now,
             });
+            AuditTrail.Add(db, actor, AuditAction.Refund, $"payment {record.PaymentIntentId}",
+                new { refundable = new Money(refundable, record.Currency).ToString() },
+                new { refund = new Money(amountMinor, record.Currency).ToString(), reason, returnToStock, refundId }, now);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             paymentIntentId = record.PaymentIntentId;

@@ -1,3 +1,4 @@
+using CoffeeShop.Web.Auditing;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -14,9 +15,10 @@ public sealed class ResolveAttention(IDbContextFactory<AppDbContext> contexts, T
     public const int MaxNoteLength = 500;
 
     /// <summary>Marks the item resolved, once; the record's row is locked so two admins cannot both resolve it.</summary>
-    public async Task<ResolveOutcome> ResolveAsync(long paymentRecordId, string admin, string note, CancellationToken cancellationToken)
+    public async Task<ResolveOutcome> ResolveAsync(long paymentRecordId, AdminActor actor, string note, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(admin);
+        ArgumentNullException.ThrowIfNull(actor);
+        var admin = actor.Name;
         ArgumentException.ThrowIfNullOrWhiteSpace(note);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(note.Length, MaxNoteLength);
 
@@ -45,6 +47,8 @@ public sealed class ResolveAttention(IDbContextFactory<AppDbContext> contexts, T
         record.AttentionResolution = note;
         record.UpdatedAt = now;
         db.PaymentTimeline.Add(Entry(record.Id, now, admin, $"Resolved: {note}"));
+        AuditTrail.Add(db, actor, AuditAction.Resolve, SubjectOf(record), new { resolved = false, record.AttentionReason },
+            new { resolved = true, resolution = note }, now);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new ResolveOutcome(true, "Marked resolved.");
@@ -56,6 +60,13 @@ public sealed class ResolveAttention(IDbContextFactory<AppDbContext> contexts, T
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.PaymentTimeline.Add(Entry(paymentRecordId, clock.GetUtcNow(), admin, action));
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>How the audit log names a payment: by its PaymentIntent when Stripe has one.</summary>
+    public static string SubjectOf(PaymentRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return record.PaymentIntentId is { } intent ? $"payment {intent}" : $"payment #{record.Id}";
     }
 
     private static PaymentTimelineEntry Entry(long paymentRecordId, DateTimeOffset at, string admin, string note) => new()

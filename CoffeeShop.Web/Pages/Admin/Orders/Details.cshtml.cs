@@ -1,4 +1,5 @@
 using System.Globalization;
+using CoffeeShop.Web.Auditing;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
 using CoffeeShop.Web.Fulfilment;
@@ -116,7 +117,7 @@ public class DetailsModel(AppDbContext db, OrderFulfilment fulfilment, IOptions<
         return true;
     }
 
-    private string AdminName => User.Identity?.Name ?? "admin";
+    private AdminActor AdminName => AdminActor.Of(User);
 
     public sealed class StepInput
     {

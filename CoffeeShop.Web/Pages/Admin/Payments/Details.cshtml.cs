@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using CoffeeShop.Web.Auditing;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
 using CoffeeShop.Web.Infrastructure;
@@ -14,7 +15,7 @@ namespace CoffeeShop.Web.Pages.Admin.Payments;
 
 public sealed record TimelineItem(DateTimeOffset At, string Source, string Text);
 
-public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler reconciler, RefundSync refundSync, ResolveAttention attention, IOptions<ShopOptions> shop) : PageModel
+public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler reconciler, RefundSync refundSync, ResolveAttention attention, IOptions<ShopOptions> shop, TimeProvider clock) : PageModel
 {
     public PaymentRecord Payment { get; private set; } = null!;
     public Order Order { get; private set; } = null!;
@@ -51,7 +52,7 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
             return Page();
         }
 
-        var outcome = await refunds.RequestAsync(id, Refund.RequestId!.Value, amount.Minor, Refund.Reason, cancellationToken, Refund.ReturnToStock);
+        var outcome = await refunds.RequestAsync(id, Refund.RequestId!.Value, amount.Minor, Refund.Reason, AdminActor.Of(User), cancellationToken, Refund.ReturnToStock);
         if (Payment.Status == PaymentStatus.NeedsAttention && outcome.Kind != RefundOutcomeKind.AlreadyRequested)
         {
             await attention.RecordActionAsync(id, AdminName, $"Refund of {amount} ({Refund.Reason ?? "no reason"}): {outcome.Message}", cancellationToken);
@@ -63,11 +64,13 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
 
     public async Task<IActionResult> OnPostResyncAsync(long id, CancellationToken cancellationToken)
     {
-        var status = await db.PaymentRecords.Where(p => p.Id == id).Select(p => (PaymentStatus?)p.Status).SingleOrDefaultAsync(cancellationToken);
-        if (status is null)
+        var record = await db.PaymentRecords.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (record is null)
         {
             return NotFound();
         }
+
+        var status = record.Status;
 
         try
         {
@@ -86,6 +89,12 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
         {
             await attention.RecordActionAsync(id, AdminName, $"Re-sync from Stripe: {TempData.Peek("Message")}", cancellationToken);
         }
+
+        // The re-sync changes what Stripe says, not our unit of work: its entry is saved on its own, afterwards.
+        var now = await db.PaymentRecords.AsNoTracking().Where(p => p.Id == id).Select(p => p.Status).SingleAsync(cancellationToken);
+        AuditTrail.Add(db, AdminActor.Of(User), AuditAction.Resync, ResolveAttention.SubjectOf(record),
+            new { status = status.ToString() }, new { status = now.ToString(), outcome = TempData.Peek("Message") }, clock.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
 
         return new SeeOtherResult(Url.Page("/Admin/Payments/Details", new { id })!);
     }
@@ -106,7 +115,7 @@ public class DetailsModel(AppDbContext db, RefundPayment refunds, Reconciler rec
             return Page();
         }
 
-        var outcome = await attention.ResolveAsync(id, AdminName, resolve.Note!.Trim(), cancellationToken);
+        var outcome = await attention.ResolveAsync(id, AdminActor.Of(User), resolve.Note!.Trim(), cancellationToken);
         TempData["Message"] = outcome.Message;
         return new SeeOtherResult(Url.Page("/Admin/Payments/Details", new { id })!);
     }
