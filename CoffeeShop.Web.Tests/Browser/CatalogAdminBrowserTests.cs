@@ -6,7 +6,8 @@ namespace CoffeeShop.Web.Tests.Browser;
 
 /// <summary>
 /// An admin runs the catalog in Chromium: finds a product, creates a new coffee, counts its bags in,
-/// shows it in the shop, and a customer finds it in the catalog at once.
+/// shows it in the shop, uploads its photo and reads the audit log; a customer finds it, with its
+/// photo, in the catalog at once.
 /// </summary>
 public sealed class CatalogAdminBrowserTests(ShopFixture fixture, BrowserFixture browser)
     : ShopTest(fixture), IClassFixture<BrowserFixture>
@@ -59,6 +60,29 @@ public sealed class CatalogAdminBrowserTests(ShopFixture fixture, BrowserFixture
         await Expect(page.Locator("#product-status")).ToHaveTextAsync("Active");
         await Expect(page.Locator("#movements tbody tr")).ToHaveCountAsync(1);
         await Screenshots.SaveAsync(page, "admin-product-editor");
+
+        // A photo from the roastery's camera: the shop makes its own copies, and the catalog shows them.
+        await page.Locator("#photo-link").ClickAsync();
+        await admin.WaitForPathAsync(@"^/Admin/Products/\d+/Photo$");
+        await page.GetByLabel("Photo (JPEG, PNG or WebP, at most 5 MB)").SetInputFilesAsync(new FilePayload
+        {
+            Name = "IMG_2041.JPG",
+            MimeType = "image/jpeg",
+            Buffer = CameraPhoto(1600, 1200),
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload photo" }).ClickAsync();
+        await Expect(page.Locator("#current-photo picture img")).ToBeVisibleAsync();
+
+        // Who did what: the audit log lists every step, newest first.
+        await admin.GotoAsync("/Admin/Audit");
+        var log = page.Locator("#audit-log tbody tr");
+        await Expect(log.Nth(0)).ToContainTextAsync("product finca-la-esperanza");
+        foreach (var action in new[] { "PhotoChanged", "ProductActivated", "StockMoved", "ProductCreated" })
+        {
+            await Expect(page.Locator("#audit-log")).ToContainTextAsync(action);
+        }
+
+        await Screenshots.SaveAsync(page, "admin-audit");
         await admin.AssertNoProblemsAsync();
 
         await using var customer = await BrowserSession.OpenAsync(_browser.Browser, Shop);
@@ -66,6 +90,27 @@ public sealed class CatalogAdminBrowserTests(ShopFixture fixture, BrowserFixture
         var card = customer.Page.Locator(".card", new() { HasText = "Finca La Esperanza" });
         await Expect(card).ToContainTextAsync("€15.40");
         await Expect(card).ToContainTextAsync("24 in stock");
+        await Expect(card.Locator("picture source[type='image/webp']")).ToHaveAttributeAsync("srcset", new System.Text.RegularExpressions.Regex("^/photos/[0-9a-f]{64}/320\\.webp 320w"));
+        Assert.True(await card.Locator("img").EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the card's photo did not load");
         await customer.AssertNoProblemsAsync();
+    }
+
+    /// <summary>A JPEG as a camera makes it: a gradient with a little grain, at quality 92.</summary>
+    private static byte[] CameraPhoto(int width, int height)
+    {
+        using var bitmap = new SkiaSharp.SKBitmap(width, height);
+        var random = new Random(7);
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var grain = random.Next(-12, 12);
+                bitmap.SetPixel(x, y, new SkiaSharp.SKColor((byte)Math.Clamp((x * 200 / width) + 40 + grain, 0, 255), (byte)Math.Clamp((y * 120 / height) + 60 + grain, 0, 255), (byte)Math.Clamp(50 + grain, 0, 255)));
+            }
+        }
+
+        using var image = SkiaSharp.SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SkiaSharp.SKEncodedImageFormat.Jpeg, 92);
+        return data.ToArray();
     }
 }

@@ -99,6 +99,7 @@ public class BadInputTests(ShopFixture fixture, BadInputShop shop) : ShopTest(fi
         var bad = Cases[name];
         using var context = await BadInputContext.PrepareAsync(Fixture, shop, bad.Area);
         var before = await AllTablesSnapshot.SnapshotAsync();
+        var othersAuditedBefore = await AuditedOtherThanFailedSignInsAsync();
 
         HttpResponseMessage sent;
         try
@@ -117,7 +118,13 @@ public class BadInputTests(ShopFixture fixture, BadInputShop shop) : ShopTest(fi
 
         var status = (int)response.StatusCode;
         Assert.True(status < 500, $"{name}: answered {status}: {Excerpt(body)}");
-        var changed = AllTablesSnapshot.Changed(before, after);
+        var changed = AllTablesSnapshot.Changed(before, after).ToList();
+        if (bad.Area == CaseArea.SignIn && changed.Remove("public.\"audit_log\""))
+        {
+            // A refused sign-in is itself kept: the audit log gains failed sign-ins, and nothing else.
+            Assert.Equal(othersAuditedBefore, await AuditedOtherThanFailedSignInsAsync());
+        }
+
         Assert.True(changed.Count == 0, $"{name}: answered {status} and changed rows in {string.Join(", ", changed)}");
         if (bad.Payload is { } payload && NeedsEscaping(payload))
         {
@@ -127,6 +134,13 @@ public class BadInputTests(ShopFixture fixture, BadInputShop shop) : ShopTest(fi
         }
 
         await AssertExpectedAsync(bad, context, response, body);
+    }
+
+    private async Task<int> AuditedOtherThanFailedSignInsAsync()
+    {
+        await using var db = Fixture.NewDbContext();
+        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(
+            db.AuditLog, e => e.Action != CoffeeShop.Web.Domain.AuditAction.SignInFailed);
     }
 
     private static async Task AssertExpectedAsync(BadCase bad, BadInputContext context, HttpResponseMessage response, string body)

@@ -16,6 +16,7 @@ internal static partial class PageWeight
     public static async Task<int> RunAsync(ShopClient shop, string productSlug, CancellationToken cancellationToken)
     {
         await MeasureAsync(shop, new Customer(), "catalog", "/", cancellationToken);
+        await MeasureAsync(shop, new Customer(), "product", $"/Products/{productSlug}", cancellationToken);
 
         // The checkout page needs a cart: add one bag through the product page's form.
         var customer = new Customer();
@@ -49,11 +50,19 @@ internal static partial class PageWeight
         var thirdParty = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         var total = page.Transferred;
         var lines = new List<string>();
+        // A product photo's renditions (srcset lists them all; a browser fetches one): counted apart.
+        var photos = new SortedSet<string>(StringComparer.Ordinal);
         while (queue.TryDequeue(out var resource))
         {
             if (!IsFirstParty(resource, shop.BaseAddress))
             {
                 thirdParty.Add(resource.Host);
+                continue;
+            }
+
+            if (resource.AbsolutePath.StartsWith("/photos/", StringComparison.Ordinal))
+            {
+                photos.Add(resource.AbsolutePath);
                 continue;
             }
 
@@ -84,8 +93,17 @@ internal static partial class PageWeight
             }
         }
 
+        // The photo a 1x screen shows: the smallest WebP (the card's width).
+        var photo1x = 0L;
+        if (photos.FirstOrDefault(p => p.EndsWith("/320.webp", StringComparison.Ordinal)) is { } card)
+        {
+            var fetched = await FetchAsync(shop, customer, card, cancellationToken);
+            photo1x = fetched.Body.Length;
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"RES {name} {card} status={fetched.Status} bytes={fetched.Transferred} body={fetched.Body.Length} encoding={fetched.Encoding} (photo, not in total)"));
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"PAGE {name} total={total} html={page.Transferred} html_body={page.Body.Length} html_encoding={page.Encoding} resources={seen.Count} third_party={(thirdParty.Count == 0 ? "none" : string.Join(',', thirdParty))}"));
+            $"PAGE {name} total={total} html={page.Transferred} html_body={page.Body.Length} html_encoding={page.Encoding} resources={seen.Count} third_party={(thirdParty.Count == 0 ? "none" : string.Join(',', thirdParty))} photo_renditions={photos.Count} photo_1x={photo1x}"));
         foreach (var line in lines)
         {
             Console.WriteLine(line);
