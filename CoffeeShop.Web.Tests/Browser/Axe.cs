@@ -1,0 +1,62 @@
+using System.Text;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace CoffeeShop.Web.Tests.Browser;
+
+/// <summary>
+/// axe-core (the copy embedded in Deque.AxeCore.Commons, injected into the page: no network) run over the
+/// page as it is now, for WCAG 2.0 and 2.1 levels A and AA and axe's best practices. A violation fails the
+/// test with the rule, its impact and help, and each offending element's selector and HTML.
+/// </summary>
+public static class Axe
+{
+    /// <summary>The rule sets every page must pass.</summary>
+    public static readonly IReadOnlyList<string> Tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
+
+    /// <summary>Fails listing every violation on the page.</summary>
+    public static async Task AssertNoViolationsAsync(IPage page)
+    {
+        var violations = await ViolationsAsync(page);
+        Assert.True(violations.Count == 0, $"axe found {violations.Count} violation(s) on {page.Url}:\n{string.Join("\n", violations)}");
+    }
+
+    /// <summary>Each violation on the page, described for a person (empty when there is none).</summary>
+    public static async Task<IReadOnlyList<string>> ViolationsAsync(IPage page, IEnumerable<string>? disabledRules = null)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var options = new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = [.. Tags] },
+            ResultTypes = [ResultType.Violations],
+        };
+        if (disabledRules is not null)
+        {
+            options.Rules = disabledRules.ToDictionary(rule => rule, _ => new RuleOptions { Enabled = false });
+        }
+
+        var result = await page.RunAxe(options);
+        return [.. (result.Violations ?? []).Select(Describe)];
+    }
+
+    private static string Describe(AxeResultItem violation)
+    {
+        var text = new StringBuilder();
+        text.Append(System.Globalization.CultureInfo.InvariantCulture, $"- {violation.Id} ({violation.Impact}): {violation.Help} [{violation.HelpUrl}]");
+        foreach (var node in violation.Nodes ?? [])
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\n    at {node.Target}: {Shorten(node.Html)}");
+            // What axe checked and found wanting (e.g. "insufficient color contrast of 3.9 (#6b5a4e on #efe6da)").
+            var checks = (node.Any ?? []).Concat(node.All ?? []).Concat(node.None ?? []).Select(c => c.Message).Where(m => !string.IsNullOrEmpty(m)).Distinct();
+            foreach (var message in checks)
+            {
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\n      {message.ReplaceLineEndings(" ")}");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string Shorten(string? html) => html is null ? "" : html.Length <= 200 ? html : html[..200] + "…";
+}

@@ -1,0 +1,217 @@
+using System.Globalization;
+using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Tests.Infrastructure;
+using CoffeeShop.Web.Tests.Pages.Orders;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CoffeeShop.Web.Tests.Browser;
+
+/// <summary>
+/// Every page of the shop, customer and admin, in Chromium at 1280 px and at 360 px wide (a small phone):
+/// axe finds no WCAG 2.0/2.1 A or AA violation and no best-practice one, and at 360 px nothing makes the
+/// page scroll sideways. Error states count as pages: a refused form, a declined payment, a missing page.
+/// A new page is one line in <see cref="Pages"/>.
+/// </summary>
+public sealed class AxeTests(ShopFixture fixture, BrowserFixture browser)
+    : ShopTest(fixture), IClassFixture<BrowserFixture>
+{
+    private const string AdminEmail = "axe@coffeeshop.test";
+    private const string Product = "kiambu-aa";
+
+    /// <summary>
+    /// The pages. A path may name the seeded data: <c>{order}</c> (an order's public id, paid, invoiced and
+    /// partly refunded), <c>{orderId}</c> (its id), <c>{payment}</c> (its payment record), <c>{product}</c>
+    /// (Kiambu AA's id). <c>Before</c> runs before the page is opened, <c>Then</c> on it (e.g. a refused form).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, AxePage> Pages = new Dictionary<string, AxePage>
+    {
+        // Customer pages.
+        ["catalog"] = new("/"),
+        ["product"] = new($"/Products/{Product}"),
+        ["cart"] = new("/Cart", Before: AddToCartAsync),
+        ["checkout"] = new("/Checkout", Before: AddToCartAsync),
+        ["checkout declined"] = new("/Checkout", Before: AddToCartAsync, Then: PayAsync("Insufficient funds")),
+        ["order just paid"] = new("/Checkout", Before: AddToCartAsync, Then: PayAsync("Payment succeeds")),
+        ["order"] = new("/Orders/{order}"),
+        ["invoice"] = new("/Orders/{order}/Invoice"),
+        ["credit note"] = new("/Orders/{order}/CreditNotes/1"),
+        ["missing product"] = new("/Products/no-such-coffee", Status: 404),
+        ["error page"] = new("/Error/404", Status: 404),
+        ["sign-in"] = new("/Identity/Account/Login"),
+        ["sign-in refused"] = new("/Identity/Account/Login", Then: WrongPasswordAsync),
+
+        // Admin pages.
+        ["admin home"] = new("/Admin", Admin: true),
+        ["admin orders"] = new("/Admin/Orders", Admin: true),
+        ["admin order"] = new("/Admin/Orders/{orderId}", Admin: true),
+        ["admin packing slip"] = new("/Admin/Orders/{orderId}/PackingSlip", Admin: true),
+        ["admin dashboard"] = new("/Admin/Dashboard", Admin: true),
+        ["admin payments"] = new("/Admin/Payments", Admin: true),
+        ["admin payment"] = new("/Admin/Payments/{payment}", Admin: true),
+        ["admin products"] = new("/Admin/Products", Admin: true),
+        ["admin new product"] = new("/Admin/Products/New", Admin: true),
+        ["admin new product refused"] = new("/Admin/Products/New", Admin: true, Then: SubmitEmptyProductAsync),
+        ["admin product editor"] = new("/Admin/Products/{product}", Admin: true),
+    };
+
+    public static TheoryData<string> PageNames => [.. Pages.Keys];
+
+    private readonly BrowserFixture _browser = browser;
+
+    private BrowserShop Shop => _browser.SimulatedShop();
+
+    [Theory]
+    [MemberData(nameof(PageNames))]
+    public async Task Browser_Page_PassesAxeAt1280And360PixelsWithoutSidewaysScrolling(string name)
+    {
+        var target = Pages[name];
+        var seeded = await SeedAsync();
+        await using var session = await BrowserSession.OpenAsync(_browser.Browser, Shop);
+        var page = session.Page;
+        await page.SetViewportSizeAsync(1280, 800);
+        if (target.Admin)
+        {
+            await AdminSession.CreateUserAsync(Shop.Factory, AdminEmail, admin: true);
+            await session.GotoAsync("/Identity/Account/Login");
+            await session.SignInAsync(AdminEmail);
+            await session.WaitForPathAsync("^/Admin");
+        }
+
+        if (target.Before is { } before)
+        {
+            await before(session);
+        }
+
+        var path = seeded.Fill(target.Path);
+        if (target.Status != 200)
+        {
+            session.Allow("GET", path, target.Status);
+        }
+
+        var response = await page.GotoAsync(path);
+        Assert.True(response?.Status == target.Status, $"GET {path} answered {response?.Status}, not {target.Status}");
+        if (target.Then is { } then)
+        {
+            await then(session);
+        }
+
+        var problems = new List<string>();
+        foreach (var (width, height) in new[] { (1280, 800), (360, 740) })
+        {
+            await page.SetViewportSizeAsync(width, height);
+            foreach (var violation in await Axe.ViolationsAsync(page, target.DisabledRules))
+            {
+                problems.Add($"at {width} px {violation}");
+            }
+
+            if (width == 360)
+            {
+                // For a person to look at: the whole page as a phone shows it (CI keeps TestResults/ as artifacts).
+                await page.ScreenshotAsync(new() { Path = System.IO.Path.Combine(Screenshots.ArtifactsFolder, "axe", $"{name.Replace(' ', '-')}-360.png"), FullPage = true });
+            }
+
+            var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+            if (scrollWidth > width)
+            {
+                problems.Add($"at {width} px the page is {scrollWidth} px wide: it scrolls sideways; widest: "
+                    + await page.EvaluateAsync<string>(WidestElements, width));
+            }
+        }
+
+        Assert.True(problems.Count == 0, $"{name} ({page.Url}):\n{string.Join("\n", problems)}");
+        await session.AssertNoProblemsAsync();
+    }
+
+    // The elements whose right edge lies beyond the screen, deepest first: where to look when a page scrolls sideways.
+    private const string WidestElements = """
+        (width) => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > width + 0.5 && ![...e.children].some(c => c.getBoundingClientRect().right > width + 0.5))
+            .slice(0, 5).map(e => e.outerHTML.slice(0, 100) + ' right=' + Math.round(e.getBoundingClientRect().right)).join(' | ')
+        """;
+
+    private async Task<Seeded> SeedAsync()
+    {
+        await using var db = Db();
+        var order = await InvoicedOrderSeed.AddAsync(db, DateTimeOffset.UtcNow.AddDays(-2),
+            [(1690, 700), (3200, 700)], (490, 1900), (1690, DateTimeOffset.UtcNow.AddDays(-1)));
+        // A payment that needs attention, so the dashboard, the payments list and the desk show their alerts.
+        var attention = await PaymentSeed.AddAsync(db, DateTimeOffset.UtcNow.AddHours(-1), PaymentStatus.NeedsAttention);
+        attention.AttentionReason = $"{AttentionReasons.DuplicatePayment}: the order was already paid";
+        await db.SaveChangesAsync();
+        var payment = await db.PaymentRecords.Where(p => p.OrderId == order.Id).Select(p => p.Id).SingleAsync();
+        var product = await db.Products.Where(p => p.Slug == Product).Select(p => p.Id).SingleAsync();
+        return new Seeded(order.PublicId, order.Id, payment, product);
+    }
+
+    private static async Task AddToCartAsync(BrowserSession session)
+    {
+        await session.GotoAsync($"/Products/{Product}");
+        await session.Page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+        await session.WaitForPathAsync("^/Cart$");
+    }
+
+    private static Func<BrowserSession, Task> PayAsync(string scenario) => async session =>
+    {
+        var page = session.Page;
+        var declines = scenario != "Payment succeeds";
+        if (declines)
+        {
+            session.Allow("POST", "/Checkout", 400);
+        }
+
+        await page.GetByLabel("Email for your receipt").FillAsync("axe@example.com");
+        await session.FillAddressAsync();
+        await page.GetByRole(AriaRole.Radio, new() { Name = scenario }).CheckAsync();
+        await page.Locator("#pay-button").ClickAsync();
+        if (declines)
+        {
+            await Expect(page.Locator("#payment-errors")).ToBeVisibleAsync();
+        }
+        else
+        {
+            await session.WaitForPathAsync("^/Orders/[A-Za-z0-9_-]{16,}$");
+            await Expect(page.Locator("#payment-state")).ToHaveAttributeAsync("data-status", "paid");
+        }
+    };
+
+    private static async Task WrongPasswordAsync(BrowserSession session)
+    {
+        session.Allow("POST", "/Identity/Account/Login", 400);
+        await session.SignInAsync("nobody@coffeeshop.test", "not-the-password");
+        await Expect(session.Page.Locator(".sign-in")).ToContainTextAsync("Wrong email or password");
+    }
+
+    // The browser would stop an empty form (the fields are required); an old browser or a script would not.
+    private static async Task SubmitEmptyProductAsync(BrowserSession session)
+    {
+        var page = session.Page;
+        session.Allow("POST", "/Admin/Products/New", 400);
+        await page.EvaluateAsync("() => { document.getElementById('product-form').noValidate = true; }");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create product" }).ClickAsync();
+        await Expect(page.Locator("#product-errors")).ToBeVisibleAsync();
+    }
+
+    /// <summary>The ids the page paths may name.</summary>
+    private sealed record Seeded(string Order, long OrderId, long Payment, int Product)
+    {
+        public string Fill(string path) => path
+            .Replace("{orderId}", OrderId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{order}", Order, StringComparison.Ordinal)
+            .Replace("{payment}", Payment.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{product}", Product.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>
+/// A page for <see cref="AxeTests"/>: its path, whether an admin signs in first, what happens before it is
+/// opened and on it, the status it answers, and axe rules turned off for it (only proven false positives, each with a comment why).
+/// </summary>
+public sealed record AxePage(
+    string Path,
+    bool Admin = false,
+    Func<BrowserSession, Task>? Before = null,
+    Func<BrowserSession, Task>? Then = null,
+    int Status = 200,
+    IReadOnlyList<string>? DisabledRules = null);
