@@ -83,7 +83,8 @@ public sealed class ScaleOutTests(ShopFixture fixture) : PaymentTest(fixture)
         Assert.Equal(("€18.20", "€18.20"), await KiambuPricesAsync(A));
         Assert.Equal(("€16.90", "€16.90"), await KiambuPricesAsync(b)); // B's copies are its own, until they expire
         Assert.True(await Waits.UntilAsync(async () => await KiambuPricesAsync(b) == ("€18.20", "€18.20"), lifetime + TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100)));
-        Assert.True(changed.Elapsed <= lifetime + TimeSpan.FromSeconds(1), $"B showed the change after {changed.Elapsed}");
+        // The lifetime plus the time a poll of both pages may take on a busy machine.
+        Assert.True(changed.Elapsed <= lifetime + TimeSpan.FromSeconds(2), $"B showed the change after {changed.Elapsed}");
     }
 
     [Fact]
