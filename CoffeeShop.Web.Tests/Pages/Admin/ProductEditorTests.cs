@@ -239,4 +239,29 @@ public class ProductEditorTests(ShopFixture fixture) : PaymentTest(fixture)
         var product = await ProductAsync("kiambu-aa");
         Assert.Equal((3, 2), (product.Stock, product.Reserved));
     }
+
+    [Fact]
+    public async Task Post_WriteOffRacingACustomerForTheLastBags_OneOfThemGetsThem_NeverBoth()
+    {
+        await Fixture.SetStockAsync("kiambu-aa", 3);
+        var shopper = new Shopper(Factory.CreateBrowserClient());
+        await shopper.AddToCartAsync("kiambu-aa", 3);
+        var checkout = await shopper.CheckoutPageAsync();
+        var admin = await AdminSession.SignInAsync(Factory, Admin);
+        var editor = await admin.GetDocumentAsync($"/Admin/Products/{await IdOfAsync(Fixture, "kiambu-aa")}");
+
+        var (paid, wroteOff) = (shopper.PayAsync("ctoken_pm_card_visa", checkoutPage: checkout),
+            admin.SubmitAsync(editor.Form("#move-form"), new Dictionary<string, string?> { ["Move.Reason"] = "Damaged", ["Move.Bags"] = "3" }));
+        await Task.WhenAll(paid, wroteOff);
+
+        var sold = (await paid).StatusCode == HttpStatusCode.SeeOther;
+        var writtenOff = (await wroteOff).StatusCode == HttpStatusCode.SeeOther;
+        Assert.True(sold ^ writtenOff, $"payment {(await paid).StatusCode}, write-off {(await wroteOff).StatusCode}");
+        var product = await ProductAsync("kiambu-aa");
+        Assert.Equal((0, 0), (product.Stock, product.Reserved));
+        Assert.Equal(sold ? 1 : 0, Stripe.PaymentIntents.Count);
+        await using var db = Db();
+        Assert.Equal(sold ? 1 : 0, await db.Orders.CountAsync(o => o.Status == OrderStatus.Paid));
+        Assert.Equal(writtenOff ? 1 : 0, await db.StockMovements.CountAsync(m => m.Reason == StockMovementReason.Damaged));
+    }
 }
