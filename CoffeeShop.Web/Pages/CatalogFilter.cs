@@ -1,3 +1,4 @@
+using CoffeeShop.Web.Data;
 using System.Text;
 using CoffeeShop.Web.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -96,7 +97,7 @@ public sealed record CatalogFilter(string Search, Roast? Roast, string? Origin, 
         var matching = products.Where(p => p.IsActive);
         foreach (var word in Search.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.OrdinalIgnoreCase))
         {
-            var pattern = "%" + EscapeLike(word) + "%";
+            var pattern = LikePatterns.Containing(word);
             matching = matching.Where(p => EF.Functions.ILike(p.Name, pattern, "\\") || EF.Functions.ILike(p.TastingNotes, pattern, "\\"));
         }
 
@@ -119,10 +120,6 @@ public sealed record CatalogFilter(string Search, Roast? Roast, string? Origin, 
         CatalogSort.PriceDescending => products.OrderByDescending(p => p.PriceMinor).ThenBy(p => p.Name).ThenBy(p => p.Id),
         _ => products.OrderBy(p => p.Name).ThenBy(p => p.Id),
     };
-
-    /// <summary>A typed % or _ is a character to find, not a wildcard.</summary>
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     /// <summary>The key's one value; a key given twice counts as not given (and the page is not cached).</summary>
     private static string? Single(IQueryCollection query, string key, ref bool canonical)

@@ -82,13 +82,13 @@ public class IndexModel(AppDbContext db, IOptions<ShopOptions> shop) : PageModel
 
         if (!string.IsNullOrWhiteSpace(Actor))
         {
-            var pattern = Contains(Actor.Trim());
+            var pattern = LikePatterns.Containing(Actor.Trim());
             query = query.Where(e => EF.Functions.ILike(e.Actor, pattern, "\\"));
         }
 
         if (!string.IsNullOrWhiteSpace(Q))
         {
-            var pattern = Contains(Q.Trim());
+            var pattern = LikePatterns.Containing(Q.Trim());
             query = query.Where(e => EF.Functions.ILike(e.Subject, pattern, "\\"));
         }
 
@@ -178,9 +178,6 @@ public class IndexModel(AppDbContext db, IOptions<ShopOptions> shop) : PageModel
         var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
         return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
     }
-
-    private static string Contains(string text) =>
-        "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
 
     private static (DateTimeOffset At, long Id)? ParseCursor(string? cursor)
     {

@@ -1,3 +1,4 @@
+using CoffeeShop.Web.Data;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using CoffeeShop.Web.Domain;
@@ -118,7 +119,7 @@ public sealed class DeskFilter : IValidatableObject
         }
 
         // The start of a name: lower(ship_name) LIKE 'prefix%' on ix_orders_ship_name_prefix, wildcards escaped.
-        var namePrefix = EscapeLike(q.ToLowerInvariant()) + "%";
+        var namePrefix = LikePatterns.Literal(q.ToLowerInvariant()) + "%";
 #pragma warning disable CA1304, CA1311 // ToLower() here is SQL lower(), the expression the index is built on; no .NET culture runs.
         return orders.Where(o => o.ShipName != null && EF.Functions.Like(o.ShipName.ToLower(), namePrefix, "\\"));
 #pragma warning restore CA1304, CA1311
@@ -165,7 +166,4 @@ public sealed class DeskFilter : IValidatableObject
             ["after"] = after,
         };
     }
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

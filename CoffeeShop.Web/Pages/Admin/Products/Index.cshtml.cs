@@ -39,7 +39,7 @@ public class IndexModel(AppDbContext db, IOptions<CatalogOptions> catalog) : Pag
         var query = db.Products.AsNoTracking();
         if (Q is not null)
         {
-            var pattern = $"%{Like(Q)}%";
+            var pattern = LikePatterns.Containing(Q);
             query = query.Where(p => EF.Functions.ILike(p.Name, pattern, "\\") || EF.Functions.ILike(p.Slug, pattern, "\\")
                 || EF.Functions.ILike(p.Origin, pattern, "\\") || EF.Functions.ILike(p.TastingNotes, pattern, "\\"));
         }
@@ -59,8 +59,4 @@ public class IndexModel(AppDbContext db, IOptions<CatalogOptions> catalog) : Pag
     }
 
     public bool IsLow(Product product) => product.Available <= LowStockThreshold;
-
-    /// <summary>The text as a literal inside an ILIKE pattern: its wildcards and the escape character escaped.</summary>
-    internal static string Like(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal)
-        .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }
