@@ -1,8 +1,12 @@
 using System.Net;
 using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Payments;
+using CoffeeShop.Web.Shopping;
 using CoffeeShop.Web.Tests.Infrastructure;
 using CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CoffeeShop.Web.Tests.Payments;
 
@@ -218,5 +222,59 @@ public class LiveOrderTests(ShopFixture fixture) : PaymentTest(fixture)
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         Assert.Equal(new Dictionary<int, int> { [await ProductIdAsync("huila-el-mirador")] = 1 }, await CartQuantitiesAsync());
+    }
+
+    [Fact]
+    public async Task Post_Checkout_FormWhoseCartWasReadBeforeAnotherTabPaid_ChargesNothingMore()
+    {
+        // Deterministic form of the race the twenty forms can hit: tab B's POST reads the cart, tab A's payment
+        // commits (the order Paid, the cart emptied), then tab B begins its attempt from what it read.
+        var shopper = await ShopperWithCartAsync(Factory);
+        var stale = await CartReadNowAsync();
+        Assert.Equal(2, stale.ItemCount);
+        Assert.Equal(HttpStatusCode.SeeOther, (await shopper.PayAsync(Visa)).StatusCode);
+
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var checkout = scope.ServiceProvider.GetRequiredService<CheckoutPayment>();
+        var outcome = await checkout.SubmitAsync(
+            new CheckoutSubmission(stale, Guid.NewGuid(), "ada@example.com",
+                new ShippingAddress("Ada Lovelace", "Unter den Linden 1", null, "10117", "Berlin", "DE", null), Visa, _ => "https://localhost/Checkout/Return"),
+            CancellationToken.None);
+
+        Assert.Equal(CheckoutOutcomeKind.Stale, outcome.Kind);
+        Assert.Equal(1, PaymentIntentCreates());
+        Assert.Equal(OrderStatus.Paid, Assert.Single(await OrdersAsync()).Status);
+        Assert.Single(await RecordsAsync());
+    }
+
+    [Fact]
+    public async Task Post_Checkout_SameCartPaidTwiceInTurn_EachPaymentIsItsOwnRound()
+    {
+        var shopper = await ShopperWithCartAsync(Factory);
+        await shopper.PayAsync(Visa);
+        await shopper.AddToCartAsync("huila-el-mirador", 1);
+
+        Assert.Equal(HttpStatusCode.SeeOther, (await shopper.PayAsync(Visa)).StatusCode);
+
+        var orders = await OrdersAsync();
+        Assert.Equal([(OrderStatus.Paid, 0), (OrderStatus.Paid, 1)], orders.Select(o => (o.Status, o.CartRound)));
+        await using var db = Db();
+        Assert.Equal(2, (await db.Carts.SingleAsync()).Round);
+    }
+
+    /// <summary>The shopper's cart as a checkout POST reads it, through the app's own <see cref="CartSession"/>.</summary>
+    private async Task<CartView> CartReadNowAsync()
+    {
+        Guid cartId;
+        await using (var db = Db())
+        {
+            cartId = await db.Carts.Select(c => c.Id).SingleAsync();
+        }
+
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var request = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        request.Request.Headers.Cookie = $"{CartCookie.Name}={cartId:N}";
+        scope.ServiceProvider.GetRequiredService<IHttpContextAccessor>().HttpContext = request;
+        return await scope.ServiceProvider.GetRequiredService<CartSession>().LoadAsync(CancellationToken.None);
     }
 }

@@ -16,6 +16,9 @@ public class Order
 
     public Guid CartId { get; set; }
     public required string CartFingerprint { get; set; }
+
+    /// <summary>The cart's <see cref="Cart.Round"/> when the checkout read the cart.</summary>
+    public int CartRound { get; set; }
     public required string Email { get; set; }
     public OrderStatus Status { get; set; }
 

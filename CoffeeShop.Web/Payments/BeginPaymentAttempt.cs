@@ -33,7 +33,8 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
     /// The common case, a cart with no live order: the order, its lines, attempt 1 and the stock
     /// reservation as one statement, which PostgreSQL commits or refuses as a whole (ADR 0009). Null when
     /// the cart already has a live order or the checkout id an order (ON CONFLICT: a concurrent form waits
-    /// here for the other's commit). A reservation beyond what is on hand fails the check constraint.
+    /// here for the other's commit), or when the cart's round already has an order: another form of this cart
+    /// paid after this one read the cart. A reservation beyond what is on hand fails the check constraint.
     /// </summary>
     private async Task<BeganAttempt?> TryFirstAttemptAsync(CheckoutSubmission submission, CancellationToken cancellationToken)
     {
@@ -44,10 +45,10 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var created = await db.PaymentRecords.FromSql($"""
             WITH new_order AS (
-                INSERT INTO orders (public_id, checkout_id, cart_id, cart_fingerprint, email, status, total_minor, subtotal_minor, shipping_minor,
+                INSERT INTO orders (public_id, checkout_id, cart_id, cart_fingerprint, cart_round, email, status, total_minor, subtotal_minor, shipping_minor,
                     shipping_vat_rate_basis_points, currency, created_at,
                     ship_name, ship_line1, ship_line2, ship_postal_code, ship_city, ship_country, ship_phone)
-                VALUES ({order.PublicId}, {order.CheckoutId}, {order.CartId}, {order.CartFingerprint}, {order.Email},
+                VALUES ({order.PublicId}, {order.CheckoutId}, {order.CartId}, {order.CartFingerprint}, {order.CartRound}, {order.Email},
                     {nameof(OrderStatus.AwaitingPayment)}, {order.TotalMinor}, {order.SubtotalMinor}, {order.ShippingMinor},
                     {order.ShippingVatRateBasisPoints}, {order.Currency}, {order.CreatedAt},
                     {order.ShipName}, {order.ShipLine1}, {order.ShipLine2}, {order.ShipPostalCode}, {order.ShipCity}, {order.ShipCountry}, {order.ShipPhone})
@@ -131,7 +132,7 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
         var attempt = (latest?.Attempt ?? 0) + 1;
         if (live.CartFingerprint != submission.Cart.Fingerprint)
         {
-            if (own is not null)
+            if (own is not null || live.CartRound != submission.Cart.Round)
             {
                 return new BeganAttempt.Answered(new CheckoutOutcome(CheckoutOutcomeKind.Stale));
             }
@@ -169,6 +170,7 @@ public sealed class BeginPaymentAttempt(IDbContextFactory<AppDbContext> contexts
             CheckoutId = submission.CheckoutId,
             CartId = cart.CartId!.Value,
             CartFingerprint = cart.Fingerprint,
+            CartRound = cart.Round,
             Email = submission.Email,
             Status = OrderStatus.AwaitingPayment,
             ShippingVatRateBasisPoints = vatRate,

@@ -61,7 +61,8 @@ internal static class StockMoves
 
     /// <summary>
     /// The bags leave stock (and the reservation, when the attempt held them). The cart keeps what was
-    /// added after the checkout form was rendered: each paid line takes away its own quantity, no more.
+    /// added after the checkout form was rendered: each paid line takes away its own quantity, no more, and
+    /// the cart moves to its next <see cref="Domain.Cart.Round"/>.
     /// One statement; its parts touch different rows.
     /// </summary>
     private static Task<int> SellAsync(AppDbContext db, Order order, bool held, CancellationToken cancellationToken) =>
@@ -71,6 +72,9 @@ internal static class StockMoves
                 INSERT INTO stock_movements (product_id, on_hand_delta, reserved_delta, reason, order_id)
                 SELECT product_id, -quantity, CASE WHEN {held} THEN -quantity ELSE 0 END, {nameof(StockMovementReason.Sale)}, {order.Id}
                 FROM line ORDER BY product_id),
+            next_round AS (
+                -- The cart's next checkout is a new round: a form read before this sale collides with this order.
+                UPDATE carts SET round = round + 1 WHERE id = {order.CartId}),
             emptied AS (
                 DELETE FROM cart_items USING line
                 WHERE cart_items.cart_id = {order.CartId} AND cart_items.product_id = line.product_id AND cart_items.quantity <= line.quantity)

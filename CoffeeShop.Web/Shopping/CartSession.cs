@@ -26,13 +26,18 @@ public sealed class CartSession(AppDbContext db, CartCookie cookie, TimeProvider
             {
                 i.ProductId, i.Product!.Slug, i.Product.Name, i.Product.Roast, i.Product.WeightGrams, i.Product.PriceMinor, i.Product.Currency, i.Quantity,
                 Available = i.Product.Stock - i.Product.Reserved, i.Product.IsActive,
+                // In the same statement as the lines: a round read apart from them could be a later payment's.
+                Round = db.Carts.Where(c => c.Id == cartId).Select(c => c.Round).First(),
             })
             .ToListAsync(cancellationToken);
         return new CartView(
             cartId,
             lines.Select(l => new CartLine(l.ProductId, l.Slug, l.Name, l.Roast, l.WeightGrams, new Money(l.PriceMinor, l.Currency), l.Quantity, l.Available, l.IsActive)).ToList(),
             shop.Value.Currency,
-            prices);
+            prices)
+        {
+            Round = lines.Count == 0 ? 0 : lines[0].Round,
+        };
     }
 
     public async Task<int> CountAsync(CancellationToken cancellationToken = default)

@@ -5,6 +5,9 @@ namespace CoffeeShop.Web.Shopping;
 /// <summary>The cart as the customer sees it now, priced from the products table and the shop's <see cref="PriceList"/>.</summary>
 public sealed record CartView(Guid? CartId, IReadOnlyList<CartLine> Lines, string Currency, PriceList Prices)
 {
+    /// <summary>The cart's <see cref="Cart.Round"/>, read in the same statement as its lines.</summary>
+    public int Round { get; init; }
+
     public int ItemCount => Lines.Sum(l => l.Quantity);
     public bool IsEmpty => Lines.Count == 0;
 

@@ -23,6 +23,9 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.HasIndex(o => new { o.CartId, o.Status });
         // One live order per cart: however many checkout forms a cart has, only one order can await payment.
         builder.HasIndex(o => o.CartId).IsUnique().HasFilter("status = 'AwaitingPayment'").HasDatabaseName("ux_orders_one_live_order_per_cart");
+        // One order per round of a cart, abandoned ones aside: paying moves the cart to its next round, so a form
+        // read before another tab's payment committed collides with the paid order instead of charging again.
+        builder.HasIndex(o => new { o.CartId, o.CartRound }).IsUnique().HasFilter("status <> 'Abandoned'").HasDatabaseName("ux_orders_one_order_per_cart_round");
         builder.HasIndex(o => o.InvoiceNumber).IsUnique();
         // Given by the trigger orders_take_invoice_number as the order becomes Paid; read back, never written.
         builder.Property(o => o.InvoiceNumber).ValueGeneratedOnAddOrUpdate();

@@ -236,6 +236,10 @@ namespace CoffeeShop.Web.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<int>("Round")
+                        .HasColumnType("integer")
+                        .HasColumnName("round");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -310,6 +314,10 @@ namespace CoffeeShop.Web.Data.Migrations
                     b.Property<Guid>("CartId")
                         .HasColumnType("uuid")
                         .HasColumnName("cart_id");
+
+                    b.Property<int>("CartRound")
+                        .HasColumnType("integer")
+                        .HasColumnName("cart_round");
 
                     b.Property<Guid>("CheckoutId")
                         .HasColumnType("uuid")
@@ -457,6 +465,11 @@ namespace CoffeeShop.Web.Data.Migrations
 
                     b.HasIndex("ShipPostalCode")
                         .HasDatabaseName("ix_orders_ship_postal_code");
+
+                    b.HasIndex("CartId", "CartRound")
+                        .IsUnique()
+                        .HasDatabaseName("ux_orders_one_order_per_cart_round")
+                        .HasFilter("status <> 'Abandoned'");
 
                     b.HasIndex("CartId", "Status")
                         .HasDatabaseName("ix_orders_cart_id_status");
