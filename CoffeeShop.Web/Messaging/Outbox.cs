@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.Json;
+using CoffeeShop.Web.Data;
+using CoffeeShop.Web.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace CoffeeShop.Web.Messaging;
+
+/// <summary>
+/// Queues messages in the caller's unit of work: the caller's SaveChanges writes the outbox row in the
+/// same transaction as the change that causes it, so a rolled-back change queues nothing and a
+/// committed one cannot lose its message. Each cause has one dedupe key, unique in the database.
+/// </summary>
+public static class Outbox
+{
+    /// <summary>The key of the one admin alert that may wait at a time; alerts raised meanwhile join it.</summary>
+    public const string WaitingAdminAlertKey = "admin-alert";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static OutboxMessage OrderConfirmation(AppDbContext db, Order order, DateTimeOffset now) =>
+        Add(db, MessageKind.OrderConfirmation, order.Email, Key("order-confirmation", order.Id), now, orderId: order.Id);
+
+    public static OutboxMessage PaymentProcessing(AppDbContext db, Order order, long paymentRecordId, DateTimeOffset now) =>
+        Add(db, MessageKind.PaymentProcessing, order.Email, Key("payment-processing", paymentRecordId), now, orderId: order.Id);
+
+    public static OutboxMessage PaymentFailed(AppDbContext db, Order order, long paymentRecordId, DateTimeOffset now) =>
+        Add(db, MessageKind.PaymentFailed, order.Email, Key("payment-failed", paymentRecordId), now, orderId: order.Id);
+
+    public static OutboxMessage OrderShipped(AppDbContext db, long orderId, string email, DateTimeOffset now) =>
+        Add(db, MessageKind.OrderShipped, email, Key("order-shipped", orderId), now, orderId: orderId);
+
+    public static OutboxMessage RefundIssued(AppDbContext db, Order order, Guid refundId, DateTimeOffset now) =>
+        Add(db, MessageKind.RefundIssued, order.Email, $"refund-issued:{refundId:N}", now, orderId: order.Id, refundId: refundId);
+
+    /// <summary>An enrolment link for an invited colleague; the link leaves the database once sent.</summary>
+    public static OutboxMessage AdminInvitation(AppDbContext db, Guid invitationId, string email, string enrolmentUrl, DateTimeOffset now) =>
+        Add(db, MessageKind.AdminInvitation, email, $"admin-invitation:{invitationId:N}", now, payload: new LinkPayload(enrolmentUrl));
+
+    /// <summary>A password-reset link; every request is its own message.</summary>
+    public static OutboxMessage PasswordReset(AppDbContext db, string email, string resetUrl, DateTimeOffset now) =>
+        Add(db, MessageKind.PasswordReset, email, $"password-reset:{Guid.NewGuid():N}", now, payload: new LinkPayload(resetUrl));
+
+    /// <summary>
+    /// Tells the admins that something needs them. Joins the alert already waiting, if any (the unique
+    /// key): the dispatcher sends one alert per interval, listing what needs attention when it is sent.
+    /// One statement in the caller's transaction.
+    /// </summary>
+    public static Task<int> AlertAdminsAsync(AppDbContext db, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync($"""
+            INSERT INTO outbox_messages (kind, recipient, dedupe_key, status, attempts, next_attempt_at, created_at)
+            VALUES ({nameof(MessageKind.AdminAlert)}, '', {WaitingAdminAlertKey}, {nameof(OutboxStatus.Pending)}, 0, {now}, {now})
+            ON CONFLICT (dedupe_key) DO NOTHING
+            """, cancellationToken);
+
+    public static T? ReadPayload<T>(OutboxMessage message) where T : class =>
+        message.Payload is null ? null : JsonSerializer.Deserialize<T>(message.Payload, Json);
+
+    private static OutboxMessage Add(AppDbContext db, MessageKind kind, string recipient, string dedupeKey, DateTimeOffset now,
+        long? orderId = null, Guid? refundId = null, object? payload = null)
+    {
+        var message = new OutboxMessage
+        {
+            Kind = kind,
+            Recipient = recipient,
+            DedupeKey = dedupeKey,
+            OrderId = orderId,
+            RefundId = refundId,
+            Payload = payload is null ? null : JsonSerializer.Serialize(payload, Json),
+            Status = OutboxStatus.Pending,
+            NextAttemptAt = now,
+            CreatedAt = now,
+        };
+        db.OutboxMessages.Add(message);
+        return message;
+    }
+
+    private static string Key(string cause, long id) => string.Create(CultureInfo.InvariantCulture, $"{cause}:{id}");
+}
+
+/// <summary>The payload of a message whose one link is a secret (enrolment, password reset).</summary>
+public sealed record LinkPayload(string Url);

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using CoffeeShop.Web.Domain;
+using MailKit;
+using MailKit.Net.Smtp;
+using Microsoft.Extensions.Options;
+
+namespace CoffeeShop.Web.Messaging;
+
+/// <summary>
+/// Works off the outbox on every instance: claims due messages (<see cref="OutboxStore"/>), renders
+/// each, sends them over one SMTP connection and marks each one as the server answers. A message is
+/// marked sent only after the server accepted it; a crash in between sends it again later under the same
+/// Message-ID. Anything that goes wrong costs one attempt of the messages it touched, never the loop.
+/// </summary>
+public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> logger)
+    : BackgroundService
+{
+    private readonly SemaphoreSlim wake = new(0, 1);
+
+    /// <summary>Looks at the outbox now instead of at the next poll (called after a commit that queued a message on this instance).</summary>
+    public void Wake()
+    {
+        if (wake.CurrentCount == 0)
+        {
+            try
+            {
+                wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another caller woke it first: one look serves both.
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Outbox.Enabled)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Value.Smtp.Host))
+        {
+            logger.LogWarning("Email:Smtp:Host is not set: messages wait in the outbox until an SMTP server is configured");
+            return;
+        }
+
+        var poll = TimeSpan.FromMilliseconds(options.Value.Outbox.PollMilliseconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int sent;
+            try
+            {
+                sent = await DispatchOnceAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(ex, "Outbox pass failed; the next pass tries again");
+                sent = 0;
+            }
+
+            if (sent == 0)
+            {
+                try
+                {
+                    await wake.WaitAsync(poll, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>One claim and its sends. Answers how many messages were claimed (0: nothing was due).</summary>
+    public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<OutboxStore>();
+        var composer = scope.ServiceProvider.GetRequiredService<MessageComposer>();
+        var token = Guid.NewGuid();
+        var claimed = await store.ClaimAsync(token, cancellationToken);
+        if (claimed.Count == 0)
+        {
+            return 0;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var settings = options.Value;
+        await using var mailer = new SmtpMailer(options);
+        var sentCount = 0;
+        foreach (var message in claimed)
+        {
+            if (message.Kind == MessageKind.AdminAlert && await AlertMustWaitAsync(store, message, token, cancellationToken))
+            {
+                continue;
+            }
+
+            try
+            {
+                var email = await composer.ComposeAsync(message, cancellationToken);
+                if (email is null)
+                {
+                    // What it was about is gone, or an admin alert found nothing left to say: nothing to send, ever.
+                    await store.MarkFailedAttemptAsync(message, token, "Nothing to send: what the message was about is gone.", cancellationToken, giveUp: true);
+                    continue;
+                }
+
+                await mailer.SendAsync(email, message.MessageIdAt(settings.MessageIdDomain), message.CreatedAt, cancellationToken);
+            }
+            catch (Exception ex) when (IsSendFailure(ex))
+            {
+                logger.LogWarning("Outbox message {OutboxId} ({Kind}) not sent, attempt {Attempt}: {Error}", message.Id, message.Kind, message.Attempts, ex.Message);
+                await store.MarkFailedAttemptAsync(message, token, $"{ex.GetType().Name}: {ex.Message}", CancellationToken.None);
+                continue;
+            }
+
+            // Marked even when stopping: the server has the message now.
+            if (await store.MarkSentAsync(message, token, CancellationToken.None))
+            {
+                sentCount++;
+            }
+            else
+            {
+                logger.LogWarning("Outbox message {OutboxId} was sent after its lease ran out; another instance may send it again under the same Message-ID", message.Id);
+            }
+        }
+
+        logger.LogInformation("Outbox: {Sent} of {Claimed} messages sent in {Elapsed} ms", sentCount, claimed.Count, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return claimed.Count;
+    }
+
+    /// <summary>At most one admin alert per interval: an alert due too soon after the last waits (not counted as an attempt).</summary>
+    private async Task<bool> AlertMustWaitAsync(OutboxStore store, OutboxMessage alert, Guid token, CancellationToken cancellationToken)
+    {
+        var last = await store.LastAdminAlertSentAsync(cancellationToken);
+        var due = last?.AddMinutes(options.Value.AdminAlertMinutes);
+        if (due is { } at && at > clock.GetUtcNow())
+        {
+            await store.PostponeAsync(alert, token, at, cancellationToken);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>What one message's failure looks like: the server refusing it, the connection failing, a template or its data failing.</summary>
+    private static bool IsSendFailure(Exception ex) => ex is SmtpCommandException or SmtpProtocolException or ServiceNotConnectedException
+        or ServiceNotAuthenticatedException or MailKit.Security.AuthenticationException or IOException or System.Net.Sockets.SocketException
+        or TimeoutException or InvalidOperationException or ArgumentException or FormatException
+        || (ex is OperationCanceledException && ex.InnerException is TimeoutException);
+
+    public override void Dispose()
+    {
+        wake.Dispose();
+        base.Dispose();
+    }
+}

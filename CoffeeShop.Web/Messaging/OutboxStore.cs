@@ -1,0 +1,105 @@
+using CoffeeShop.Web.Data;
+using CoffeeShop.Web.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CoffeeShop.Web.Messaging;
+
+/// <summary>
+/// The dispatcher's statements on the outbox: claim due messages under a lease (<c>FOR UPDATE SKIP
+/// LOCKED</c>, so instances never wait for each other or take the same message), then mark each one sent,
+/// due again after a back-off, or failed. Marks apply only while the claim's lease token is still on the row.
+/// </summary>
+public sealed class OutboxStore(IDbContextFactory<AppDbContext> contexts, IOptions<EmailOptions> options, TimeProvider clock)
+{
+    private EmailOptions.OutboxSettings Settings => options.Value.Outbox;
+
+    /// <summary>Claims up to a batch of due messages; each claim counts as an attempt, so a crash mid-send is one too.</summary>
+    public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(Guid token, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var leaseUntil = now.AddSeconds(Settings.LeaseSeconds);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.OutboxMessages.FromSql($"""
+            UPDATE outbox_messages SET lease_until = {leaseUntil}, lease_token = {token}, attempts = attempts + 1
+            WHERE id IN (
+                SELECT id FROM outbox_messages
+                WHERE status = {nameof(OutboxStatus.Pending)} AND next_attempt_at <= {now} AND (lease_until IS NULL OR lease_until < {now})
+                ORDER BY next_attempt_at, id
+                LIMIT {Settings.BatchSize}
+                FOR UPDATE SKIP LOCKED)
+            RETURNING *
+            """).AsNoTracking().ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The SMTP server took the message: sent, its secret payload dropped, a waiting admin alert's key freed for the next one.</summary>
+    public async Task<bool> MarkSentAsync(OutboxMessage message, Guid token, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var key = message.DedupeKey == Outbox.WaitingAdminAlertKey ? $"{Outbox.WaitingAdminAlertKey}:{message.Id}" : message.DedupeKey;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.OutboxMessages.Where(m => m.Id == message.Id && m.LeaseToken == token && m.Status == OutboxStatus.Pending)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, OutboxStatus.Sent)
+                .SetProperty(m => m.SentAt, now)
+                .SetProperty(m => m.Payload, (string?)null)
+                .SetProperty(m => m.DedupeKey, key)
+                .SetProperty(m => m.LeaseUntil, (DateTimeOffset?)null)
+                .SetProperty(m => m.LeaseToken, (Guid?)null)
+                .SetProperty(m => m.LastError, (string?)null), cancellationToken) == 1;
+    }
+
+    /// <summary>Sending failed: due again after a doubling wait, or failed for good after the last attempt (or at once, <paramref name="giveUp"/>).</summary>
+    public async Task MarkFailedAttemptAsync(OutboxMessage message, Guid token, string error, CancellationToken cancellationToken, bool giveUp = false)
+    {
+        var now = clock.GetUtcNow();
+        var last = giveUp || message.Attempts >= Settings.MaxAttempts;
+        var wait = TimeSpan.FromSeconds(Math.Min(
+            Settings.FirstRetrySeconds * Math.Pow(2, Math.Max(0, message.Attempts - 1)),
+            Settings.MaxRetryMinutes * 60.0));
+        // A failed admin alert frees its key too, or no alert could wait after it.
+        var key = last && message.DedupeKey == Outbox.WaitingAdminAlertKey ? $"{Outbox.WaitingAdminAlertKey}:{message.Id}" : message.DedupeKey;
+        var trimmed = error.Length <= OutboxMessage.LastErrorMaxLength ? error : error[..OutboxMessage.LastErrorMaxLength];
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.OutboxMessages.Where(m => m.Id == message.Id && m.LeaseToken == token && m.Status == OutboxStatus.Pending)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, last ? OutboxStatus.Failed : OutboxStatus.Pending)
+                .SetProperty(m => m.NextAttemptAt, now + wait)
+                .SetProperty(m => m.LastError, trimmed)
+                .SetProperty(m => m.DedupeKey, key)
+                .SetProperty(m => m.LeaseUntil, (DateTimeOffset?)null)
+                .SetProperty(m => m.LeaseToken, (Guid?)null), cancellationToken);
+    }
+
+    /// <summary>Not sent and not an attempt: due again at <paramref name="dueAt"/> (an admin alert waiting for its interval).</summary>
+    public async Task PostponeAsync(OutboxMessage message, Guid token, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.OutboxMessages.Where(m => m.Id == message.Id && m.LeaseToken == token && m.Status == OutboxStatus.Pending)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.NextAttemptAt, dueAt)
+                .SetProperty(m => m.Attempts, m => m.Attempts - 1)
+                .SetProperty(m => m.LeaseUntil, (DateTimeOffset?)null)
+                .SetProperty(m => m.LeaseToken, (Guid?)null), cancellationToken);
+    }
+
+    /// <summary>When the last admin alert went out, or null.</summary>
+    public async Task<DateTimeOffset?> LastAdminAlertSentAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.OutboxMessages.Where(m => m.Kind == MessageKind.AdminAlert && m.Status == OutboxStatus.Sent)
+            .MaxAsync(m => m.SentAt, cancellationToken);
+    }
+
+    /// <summary>An admin's "send again": a failed message is due now with a fresh set of attempts. False when it was not failed.</summary>
+    public async Task<bool> RetryAsync(long id, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Failed)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, OutboxStatus.Pending)
+                .SetProperty(m => m.Attempts, 0)
+                .SetProperty(m => m.NextAttemptAt, now), cancellationToken) == 1;
+    }
+}
