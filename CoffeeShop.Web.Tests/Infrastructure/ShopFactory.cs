@@ -75,6 +75,14 @@ public class ShopFactory(
             ["RateLimits:PaymentStatusChecksPerMinute"] = "100000",
             // The two-factor tests turn it on; elsewhere admins sign in with a password only.
             ["Admin:RequireTwoFactor"] = "false",
+            // The real SMTP server scripts/test starts; tests dispatch the outbox when they mean to (OutboxDispatcher.DispatchOnceAsync).
+            ["Email:From"] = "CoffeeShop <orders@coffeeshop.test>",
+            ["Email:ShopUrl"] = BaseAddress.ToString(),
+            ["Email:Smtp:Host"] = "127.0.0.1",
+            ["Email:Smtp:Port"] = Smtp4Dev.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Email:Smtp:UseTls"] = "false",
+            ["Email:Smtp:TimeoutSeconds"] = "5",
+            ["Email:Outbox:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

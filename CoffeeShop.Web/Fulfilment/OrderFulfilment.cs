@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using CoffeeShop.Web.Auditing;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Messaging;
 using CoffeeShop.Web.Payments;
 using CoffeeShop.Web.Shopping;
 using Microsoft.EntityFrameworkCore;
@@ -127,6 +128,11 @@ public sealed class OrderFulfilment(IDbContextFactory<AppDbContext> contexts, Re
                 db.OrderEvents.Add(new OrderEvent { OrderId = orderId, At = now, Actor = Truncate(actor.Name, 254), FromStatus = expected, ToStatus = to, Note = Truncate(note, 500) });
                 AuditTrail.Add(db, actor, AuditAction.FulfilmentStep, $"order {Order.FormatReference(orderId)}",
                     new { fulfilment = expected.ToString() }, new { fulfilment = to.ToString(), note }, now);
+                if (to == FulfilmentStatus.Shipped)
+                {
+                    await Outbox.OrderShippedAsync(db, orderId, now, cancellationToken);
+                }
+
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 logger.LogInformation("Order {OrderId} moved {From} -> {To}", orderId, expected, to);

@@ -27,8 +27,14 @@ public static class Outbox
     public static OutboxMessage PaymentFailed(AppDbContext db, Order order, long paymentRecordId, DateTimeOffset now) =>
         Add(db, MessageKind.PaymentFailed, order.Email, Key("payment-failed", paymentRecordId), now, orderId: order.Id);
 
-    public static OutboxMessage OrderShipped(AppDbContext db, long orderId, string email, DateTimeOffset now) =>
-        Add(db, MessageKind.OrderShipped, email, Key("order-shipped", orderId), now, orderId: orderId);
+    /// <summary>The parcel left: one statement in the caller's transaction, the address read from the order.</summary>
+    public static Task<int> OrderShippedAsync(AppDbContext db, long orderId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync($"""
+            INSERT INTO outbox_messages (kind, recipient, order_id, dedupe_key, status, attempts, next_attempt_at, created_at)
+            SELECT {nameof(MessageKind.OrderShipped)}, email, id, {Key("order-shipped", orderId)}, {nameof(OutboxStatus.Pending)}, 0, {now}, {now}
+            FROM orders WHERE id = {orderId}
+            ON CONFLICT (dedupe_key) DO NOTHING
+            """, cancellationToken);
 
     public static OutboxMessage RefundIssued(AppDbContext db, Order order, Guid refundId, DateTimeOffset now) =>
         Add(db, MessageKind.RefundIssued, order.Email, $"refund-issued:{refundId:N}", now, orderId: order.Id, refundId: refundId);

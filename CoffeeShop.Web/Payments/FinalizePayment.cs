@@ -1,6 +1,7 @@
 using System.Globalization;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Messaging;
 using Microsoft.EntityFrameworkCore;
 
 namespace CoffeeShop.Web.Payments;
@@ -135,6 +136,7 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
         var order = record.Order!;
         var now = clock.GetUtcNow();
         var from = record.Status;
+        var orderWas = order.Status;
 
         var decision = await decide(db, record);
         var stock = decision.Stock;
@@ -169,6 +171,11 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
             });
         }
 
+        if (changed)
+        {
+            await QueueMessagesAsync(db, record, order, from, orderWas, source, now, cancellationToken);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         // Last before the commit: a product row is shared by every checkout of that coffee, so its lock is held briefly.
         await StockMoves.ApplyAsync(db, order, stock, cancellationToken);
@@ -181,6 +188,34 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
 
         return new FinalizeResult(record.Id, order.PublicId, record.Status, changed, stock == StockMove.Return);
     }
+
+    /// <summary>The messages a status change owes, queued in its transaction (so they exist exactly when the change does).</summary>
+    private static async Task QueueMessagesAsync(AppDbContext db, PaymentRecord record, Order order, PaymentStatus from, OrderStatus orderWas,
+        string source, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (orderWas != OrderStatus.Paid && order.Status == OrderStatus.Paid)
+        {
+            Outbox.OrderConfirmation(db, order, now);
+        }
+        else if (record.Status == PaymentStatus.Processing && order.Status == OrderStatus.AwaitingPayment)
+        {
+            Outbox.PaymentProcessing(db, order, record.Id, now);
+        }
+        else if (record.Status == PaymentStatus.Failed && from is PaymentStatus.Processing or PaymentStatus.RequiresAction
+            && order.Status == OrderStatus.AwaitingPayment && !CustomerIsWatching(source))
+        {
+            // The customer left the checkout (a delayed method, or a bank step they walked away from): the page cannot tell them.
+            Outbox.PaymentFailed(db, order, record.Id, now);
+        }
+
+        if (record.Status is PaymentStatus.NeedsAttention or PaymentStatus.Disputed)
+        {
+            await Outbox.AlertAdminsAsync(db, now, cancellationToken);
+        }
+    }
+
+    /// <summary>Sources whose answer the customer reads on a page: the checkout POST and the return from the bank's step.</summary>
+    private static bool CustomerIsWatching(string source) => source is "checkout" or "checkout-cancel" or "return";
 
     /// <summary>
     /// Money arrived for this attempt. It pays the order when the order still awaits payment and its
@@ -229,6 +264,7 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
         var row = await db.Refunds.FirstOrDefaultAsync(r => r.PaymentRecordId == record.Id
             && (r.StripeRefundId == refund.StripeRefundId || (refund.ShopRefundId != null && r.Id == refund.ShopRefundId)), cancellationToken);
         var now = clock.GetUtcNow();
+        var wasSucceeded = row?.Status == "succeeded";
         if (row is null)
         {
             row = new Refund
@@ -262,6 +298,12 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
         if (row.StripeRefundId != refund.StripeRefundId || row.AmountMinor != refund.Amount || row.Status != refund.Status)
         {
             row.UpdatedAt = now;
+        }
+
+        // The customer hears of a refund once, as it succeeds (its credit note is numbered in the same transaction).
+        if (refund.Status == "succeeded" && !wasSucceeded)
+        {
+            Outbox.RefundIssued(db, record.Order!, row.Id, now);
         }
 
         row.StripeRefundId = refund.StripeRefundId;
