@@ -60,7 +60,7 @@ public static class Smtp4Dev
     public static Task<string> PlainTextAsync(ReceivedMessage message) => Http.GetStringAsync($"api/messages/{message.Id}/plaintext");
 
     /// <summary>The message as it crossed the wire (headers and MIME parts).</summary>
-    public static Task<string> SourceAsync(ReceivedMessage message) => Http.GetStringAsync($"api/messages/{message.Id}/source");
+    public static Task<string> SourceAsync(ReceivedMessage message) => Http.GetStringAsync($"api/messages/{message.Id}/raw");
 
     private static string Required(string variable) => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
         ? value
