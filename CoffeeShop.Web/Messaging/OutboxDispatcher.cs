@@ -16,6 +16,10 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<Email
     : BackgroundService
 {
     private readonly SemaphoreSlim wake = new(0, 1);
+    private long sentCount;
+
+    /// <summary>Messages this instance handed to the SMTP server and marked sent since it started.</summary>
+    public long SentCount => Interlocked.Read(ref sentCount);
 
     /// <summary>Looks at the outbox now instead of at the next poll (called after a commit that queued a message on this instance).</summary>
     public void Wake()
@@ -90,7 +94,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<Email
         var started = Stopwatch.GetTimestamp();
         var settings = options.Value;
         await using var mailer = new SmtpMailer(options);
-        var sentCount = 0;
+        var sentNow = 0;
         foreach (var message in claimed)
         {
             if (message.Kind == MessageKind.AdminAlert && await AlertMustWaitAsync(store, message, token, cancellationToken))
@@ -113,14 +117,15 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<Email
             catch (Exception ex) when (IsSendFailure(ex))
             {
                 logger.LogWarning("Outbox message {OutboxId} ({Kind}) not sent, attempt {Attempt}: {Error}", message.Id, message.Kind, message.Attempts, ex.Message);
-                await store.MarkFailedAttemptAsync(message, token, $"{ex.GetType().Name}: {ex.Message}", CancellationToken.None);
+                await store.MarkFailedAttemptAsync(message, token, Describe(ex), CancellationToken.None);
                 continue;
             }
 
             // Marked even when stopping: the server has the message now.
             if (await store.MarkSentAsync(message, token, CancellationToken.None))
             {
-                sentCount++;
+                sentNow++;
+                Interlocked.Increment(ref this.sentCount);
             }
             else
             {
@@ -128,7 +133,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<Email
             }
         }
 
-        logger.LogInformation("Outbox: {Sent} of {Claimed} messages sent in {Elapsed} ms", sentCount, claimed.Count, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        logger.LogInformation("Outbox: {Sent} of {Claimed} messages sent in {Elapsed} ms", sentNow, claimed.Count, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return claimed.Count;
     }
 
@@ -145,6 +150,13 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<Email
 
         return false;
     }
+
+    /// <summary>The failure as admins read it: an SMTP answer with its code, else the kind of fault.</summary>
+    private static string Describe(Exception ex) => ex switch
+    {
+        SmtpCommandException smtp => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SMTP {(int)smtp.StatusCode} ({smtp.ErrorCode}): {smtp.Message}"),
+        _ => $"{ex.GetType().Name}: {ex.Message}",
+    };
 
     /// <summary>What one message's failure looks like: the server refusing it, the connection failing, a template or its data failing.</summary>
     private static bool IsSendFailure(Exception ex) => ex is SmtpCommandException or SmtpProtocolException or ServiceNotConnectedException
