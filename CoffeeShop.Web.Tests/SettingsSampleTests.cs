@@ -51,13 +51,27 @@ public class SettingsSampleTests
         {
             var section = type.GetField("Section", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string;
             Assert.True(section is not null, $"{type.Name} is bound from configuration but has no public const Section naming its section.");
-            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod?.IsPublic == true))
-            {
-                keys.Add($"{section}:{property.Name}");
-            }
+            AddKeys(type, section!, keys);
         }
 
         return keys;
+    }
+
+    /// <summary>A nested settings class of the shop's own (Email:Smtp) adds its properties under its key; anything else is a leaf.</summary>
+    private static void AddKeys(Type type, string prefix, HashSet<string> keys)
+    {
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod?.IsPublic == true))
+        {
+            var nested = property.PropertyType;
+            if (nested.IsClass && nested.Assembly == typeof(Program).Assembly && !typeof(System.Collections.IEnumerable).IsAssignableFrom(nested))
+            {
+                AddKeys(nested, $"{prefix}:{property.Name}", keys);
+            }
+            else
+            {
+                keys.Add($"{prefix}:{property.Name}");
+            }
+        }
     }
 
     /// <summary>Every leaf key in the sample file, as Section:Key, without its "//" notes.</summary>

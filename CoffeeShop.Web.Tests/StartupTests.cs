@@ -25,6 +25,15 @@ public class StartupTests
     [InlineData("RateLimits:CheckoutPostsPerMinute", "0", "RateLimits:CheckoutPostsPerMinute must be between 1 and 100000")]
     [InlineData("RateLimits:SignInPostsPerMinute", "-1", "RateLimits:SignInPostsPerMinute must be between 1 and 100000")]
     [InlineData("RateLimits:RefundPostsPerMinute", "100001", "RateLimits:RefundPostsPerMinute must be between 1 and 100000")]
+    [InlineData("Email:Smtp:Host", "", "Email:Smtp:Host is missing")]
+    [InlineData("Email:Smtp:Port", "70000", "Email:Smtp:Port must be between 1 and 65535")]
+    [InlineData("Email:From", "", "Email:From is missing or not an email address")]
+    [InlineData("Email:From", "CoffeeShop orders", "Email:From is missing or not an email address")]
+    [InlineData("Email:ShopUrl", "", "Email:ShopUrl is missing or not an http(s) address")]
+    [InlineData("Email:ShopUrl", "http://shop.example.com", "Email:ShopUrl must be an https address outside Development")]
+    [InlineData("Email:Outbox:MaxAttempts", "0", "Email:Outbox:MaxAttempts must be between 1 and 100")]
+    [InlineData("Email:Outbox:LeaseSeconds", "10", "Email:Outbox:LeaseSeconds must be more than twice Email:Smtp:TimeoutSeconds")]
+    [InlineData("Email:AdminAlertMinutes", "0", "Email:AdminAlertMinutes must be between 1 and 1440")]
     public void Start_WithMissingOrMalformedSetting_FailsNamingTheKeyAndWhereToSetIt(string key, string value, string expected)
     {
         using var factory = new ShopFactory(settings: new Dictionary<string, string?> { [key] = value });
