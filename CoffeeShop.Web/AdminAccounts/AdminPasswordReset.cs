@@ -6,6 +6,7 @@ using CoffeeShop.Web.Domain;
 using CoffeeShop.Web.Messaging;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CoffeeShop.Web.AdminAccounts;
@@ -105,7 +106,10 @@ public sealed class AdminPasswordReset(AppDbContext db, UserManager<IdentityUser
     private Uri ResetLink(string email, string token) => new(emailOptions.Value.ShopUri,
         $"{ResetPagePath}?email={Uri.EscapeDataString(email)}&code={WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token))}");
 
-    /// <summary>An admin who may sign in at all: a disabled admin gets no link, and a link made before disabling does nothing.</summary>
+    /// <summary>
+    /// An admin who may sign in at all: a disabled admin gets no link, and a link made before disabling does nothing.
+    /// One query whether or not the address exists, so the reset page's time does not tell either.
+    /// </summary>
     private async Task<IdentityUser?> ActiveAdminAsync(string? email)
     {
         var address = email?.Trim();
@@ -114,8 +118,17 @@ public sealed class AdminPasswordReset(AppDbContext db, UserManager<IdentityUser
             return null;
         }
 
-        var user = await users.FindByEmailAsync(address);
-        return user is not null && !AdminTeam.IsDisabled(user.LockoutEnd) && await users.IsInRoleAsync(user, AdminRegistration.Role) ? user : null;
+        var normalizedEmail = users.NormalizeEmail(address);
+        var normalizedRole = users.NormalizeName(AdminRegistration.Role);
+        var found = await db.Users
+            .Where(u => u.NormalizedEmail == normalizedEmail)
+            .Select(u => new
+            {
+                User = u,
+                Admin = db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.NormalizedName == normalizedRole)),
+            })
+            .SingleOrDefaultAsync();
+        return found is { Admin: true } && !AdminTeam.IsDisabled(found.User.LockoutEnd) ? found.User : null;
     }
 
     private static string? Decode(string? code)
