@@ -33,16 +33,20 @@ public sealed partial class BrowserSession : IAsyncDisposable
     private readonly IBrowserContext _context;
     private Func<int> _stripeJsServed = () => 0;
 
-    private BrowserSession(IBrowserContext context, IPage page, Uri shop)
+    private BrowserSession(IBrowserContext context, IPage page, BrowserShop shop)
     {
         _context = context;
         Page = page;
-        Shop = shop;
+        Shop = shop.Address;
+        Factory = shop.Factory;
     }
 
     public IPage Page { get; }
 
     public Uri Shop { get; }
+
+    /// <summary>The app behind <see cref="Shop"/>, for what a person would get from elsewhere (an emailed link).</summary>
+    public Infrastructure.ShopFactory Factory { get; }
 
     /// <summary>How many times a page asked for Stripe.js (answered by <see cref="StripeJsStandIn"/>).</summary>
     public int StripeJsRequests => _stripeJsServed();
@@ -74,7 +78,7 @@ public sealed partial class BrowserSession : IAsyncDisposable
         context.SetDefaultTimeout(ActionTimeoutMs);
         context.SetDefaultNavigationTimeout(NavigationTimeoutMs);
         var page = await context.NewPageAsync();
-        var session = new BrowserSession(context, page, shop.Address);
+        var session = new BrowserSession(context, page, shop);
         await context.ExposeFunctionAsync<string>("__reportCspViolation", json => session.Add($"CSP violation: {json}"));
         await context.AddInitScriptAsync(CspWatch);
         session._stripeJsServed = await StripeJsStandIn.InstallAsync(context, stripeToken);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CoffeeShop.Web.Tests.Security;
@@ -78,6 +79,31 @@ public class RateLimitTests(ShopFixture fixture) : ShopTest(fixture)
         var third = await AdminSession.SubmitSignInAsync(client, "nobody@example.com", "wrong-password-000");
 
         AssertTooManyRequests(third);
+    }
+
+    [Fact]
+    public async Task Post_ForgotPassword_ThirdInAMinute_Is429AndQueuesNoMore()
+    {
+        await using var shop = Limited();
+        var client = shop.CreateBrowserClient();
+        var email = Smtp4Dev.NewAddress("admin");
+        await AdminSession.CreateUserAsync(shop, email, admin: true);
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            var page = await client.GetDocumentAsync("/Identity/Account/ForgotPassword");
+            var response = await client.SubmitAsync(page.Form("#forgot-form"), new Dictionary<string, string?> { ["Input.Email"] = email });
+            answers.Add(response.StatusCode);
+            if (i == 2)
+            {
+                AssertTooManyRequests(response);
+            }
+        }
+
+        Assert.Equal([HttpStatusCode.SeeOther, HttpStatusCode.SeeOther, HttpStatusCode.TooManyRequests], answers);
+        await using var db = Db();
+        Assert.Equal(2, await db.OutboxMessages.CountAsync(m => m.Recipient == email));
     }
 
     [Fact]
@@ -241,6 +267,7 @@ public class RateLimitTests(ShopFixture fixture) : ShopTest(fixture)
         "POST /Enrol -> sign-in-posts",
         "POST /Enrol/Index -> sign-in-posts",
         "POST /Error/{code:int?} -> none",
+        "POST /Identity/Account/ForgotPassword -> sign-in-posts",
         "POST /Identity/Account/Login -> sign-in-posts",
         "POST /Identity/Account/LoginWith2fa -> sign-in-posts",
         "POST /Identity/Account/LoginWithRecoveryCode -> sign-in-posts",
@@ -260,7 +287,7 @@ public class RateLimitTests(ShopFixture fixture) : ShopTest(fixture)
         "POST /Identity/Account/Manage/ResetAuthenticator -> none",
         "POST /Identity/Account/Manage/SetPassword -> none",
         "POST /Identity/Account/Manage/TwoFactorAuthentication -> none",
-        "POST /Identity/Account/ResetPassword -> none",
+        "POST /Identity/Account/ResetPassword -> sign-in-posts",
         "POST /webhooks/stripe -> none",
     ];
 

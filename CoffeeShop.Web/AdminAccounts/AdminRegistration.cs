@@ -65,6 +65,7 @@ public static class AdminRegistration
         // By folder, so a page added under Pages/Admin later is protected without remembering an attribute.
         services.AddScoped<RequireTwoFactorFilter>();
         services.AddScoped<AdminTeam>();
+        services.AddScoped<AdminPasswordReset>();
         services.Configure<RazorPagesOptions>(options =>
         {
             options.Conventions.AuthorizeFolder("/Admin", Policy);

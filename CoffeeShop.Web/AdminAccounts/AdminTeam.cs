@@ -5,6 +5,7 @@ using System.Text;
 using CoffeeShop.Web.Auditing;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Messaging;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -18,17 +19,18 @@ public sealed record TeamMember(string Id, string Email, DateTimeOffset? LastSig
 /// <summary>What a team change did: applied, or refused with a message for the page.</summary>
 public sealed record TeamOutcome(bool Applied, string Message);
 
-/// <summary>An invitation made: the link's token, to be shown once and never stored.</summary>
-public sealed record InvitationOutcome(bool Applied, string Message, string? Token = null, DateTimeOffset? ExpiresAt = null);
+/// <summary>An invitation made: the enrolment link (on the shop's public address), emailed and shown once, never stored but in the outbox until sent.</summary>
+public sealed record InvitationOutcome(bool Applied, string Message, Uri? Link = null, DateTimeOffset? ExpiresAt = null);
 
 /// <summary>
 /// The admin team: invitations with one-time enrolment links, enrolment, disabling, enabling and removing
 /// admins. Every change runs in one transaction holding the team's advisory lock, so two admins acting at
 /// once are applied one after the other and the rules (never yourself, never the last active admin, one use
-/// per link) hold under concurrency. Every change is audited in the same transaction.
+/// per link) hold under concurrency. Every change is audited in the same transaction, and an invitation's
+/// email is queued in it too (a refused or rolled-back invitation sends nothing).
 /// </summary>
 public sealed class AdminTeam(AppDbContext db, UserManager<IdentityUser> users, IOptions<AdminOptions> options, IOptions<IdentityOptions> identity,
-    TimeProvider clock)
+    IOptions<EmailOptions> emailOptions, TimeProvider clock)
 {
     /// <summary>The key of <c>pg_advisory_xact_lock</c> that serialises team changes ("team" in ASCII).</summary>
     private const long TeamLockKey = 0x7465616d;
@@ -110,9 +112,11 @@ public sealed class AdminTeam(AppDbContext db, UserManager<IdentityUser> users, 
         };
         db.AdminInvitations.Add(invitation);
         AuditTrail.Add(db, actor, AuditAction.AdminInvited, $"admin {address}", null, new { email = address, expiresAt = invitation.ExpiresAt }, now);
+        var link = EnrolmentLink(token);
+        Outbox.AdminInvitation(db, invitation.Id, address, link.AbsoluteUri, invitation.ExpiresAt, now);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new InvitationOutcome(true, $"Invitation for {address} made.", token, invitation.ExpiresAt);
+        return new InvitationOutcome(true, $"Invitation for {address} made; the link is on its way by email.", link, invitation.ExpiresAt);
     }
 
     public async Task<TeamOutcome> RevokeAsync(Guid invitationId, AdminActor actor, CancellationToken cancellationToken)
@@ -293,6 +297,9 @@ public sealed class AdminTeam(AppDbContext db, UserManager<IdentityUser> users, 
         db.ChangeTracker.Clear();
         return transaction;
     }
+
+    /// <summary>On the shop's configured address, never the request's Host header, which a client chooses.</summary>
+    private Uri EnrolmentLink(string token) => new(emailOptions.Value.ShopUri, $"Enrol?token={Uri.EscapeDataString(token)}");
 
     private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 

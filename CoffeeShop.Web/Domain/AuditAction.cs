@@ -24,4 +24,6 @@ public enum AuditAction
     AdminEnabled,
     AdminRemoved,
     InvitationRevoked,
+    PasswordResetRequested,
+    PasswordReset,
 }

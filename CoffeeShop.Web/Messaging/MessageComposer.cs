@@ -39,7 +39,7 @@ public sealed class MessageComposer(
                     return null;
                 }
 
-                var hours = message.Kind == MessageKind.PasswordReset ? (int)Math.Ceiling(tokens.Value.TokenLifespan.TotalHours) : 0;
+                var hours = payload.ValidHours ?? (int)Math.Ceiling(tokens.Value.TokenLifespan.TotalHours);
                 return await RenderAsync(message.Kind, new LinkLetter(ShopName, new Uri(payload.Url), hours), To(message.Recipient));
             default:
                 var letter = await OrderLetterAsync(message, cancellationToken);

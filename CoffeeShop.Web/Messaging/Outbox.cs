@@ -39,9 +39,10 @@ public static class Outbox
     public static OutboxMessage RefundIssued(AppDbContext db, Order order, Guid refundId, DateTimeOffset now) =>
         Add(db, MessageKind.RefundIssued, order.Email, $"refund-issued:{refundId:N}", now, orderId: order.Id, refundId: refundId);
 
-    /// <summary>An enrolment link for an invited colleague; the link leaves the database once sent.</summary>
-    public static OutboxMessage AdminInvitation(AppDbContext db, Guid invitationId, string email, string enrolmentUrl, DateTimeOffset now) =>
-        Add(db, MessageKind.AdminInvitation, email, $"admin-invitation:{invitationId:N}", now, payload: new LinkPayload(enrolmentUrl));
+    /// <summary>An enrolment link for an invited colleague, valid until <paramref name="expiresAt"/>; the link leaves the database once sent.</summary>
+    public static OutboxMessage AdminInvitation(AppDbContext db, Guid invitationId, string email, string enrolmentUrl, DateTimeOffset expiresAt, DateTimeOffset now) =>
+        Add(db, MessageKind.AdminInvitation, email, $"admin-invitation:{invitationId:N}", now,
+            payload: new LinkPayload(enrolmentUrl, (int)Math.Ceiling((expiresAt - now).TotalHours)));
 
     /// <summary>A password-reset link; every request is its own message.</summary>
     public static OutboxMessage PasswordReset(AppDbContext db, string email, string resetUrl, DateTimeOffset now) =>
@@ -84,5 +85,8 @@ public static class Outbox
     private static string Key(string cause, long id) => string.Create(CultureInfo.InvariantCulture, $"{cause}:{id}");
 }
 
-/// <summary>The payload of a message whose one link is a secret (enrolment, password reset).</summary>
-public sealed record LinkPayload(string Url);
+/// <summary>
+/// The payload of a message whose one link is a secret (enrolment, password reset), and how many hours the
+/// link works when the message knows it (an invitation); a reset link works for Identity's token lifespan.
+/// </summary>
+public sealed record LinkPayload(string Url, int? ValidHours = null);

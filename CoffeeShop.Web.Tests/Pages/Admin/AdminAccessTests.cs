@@ -94,7 +94,6 @@ public class AdminAccessTests(ShopFixture fixture) : ShopTest(fixture)
     [InlineData("/Identity/Account/Register")]
     [InlineData("/Identity/Account/RegisterConfirmation?email=admin%40coffeeshop.test")]
     [InlineData("/Identity/Account/ExternalLogin?handler=Callback")]
-    [InlineData("/Identity/Account/ForgotPassword")]
     [InlineData("/Identity/Account/ResendEmailConfirmation")]
     public async Task PagesNotOffered_GetAndPost_Answer404AndCreateNoUser(string url)
     {

@@ -4,6 +4,7 @@ using System.Text;
 using AngleSharp.Dom;
 using CoffeeShop.Web.AdminAccounts;
 using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Messaging;
 using CoffeeShop.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -372,5 +373,62 @@ public class TeamTests(ShopFixture fixture) : ShopTest(fixture)
         Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
         Assert.Contains(AdminRegistration.SignInPath, anonymous.Headers.Location!.OriginalString, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await customer.GetAsync(path)).StatusCode);
+    }
+    [Fact]
+    public async Task Invite_EmailsTheEnrolmentLinkOnTheShopsAddress_WhichEnrolsAndLeavesNoLinkInTheDatabase()
+    {
+        var admin = await AdminSession.SignInAsync(Factory, Ann);
+        // Whatever Host the request names, links point at the shop's configured address (Email:ShopUrl).
+        admin.DefaultRequestHeaders.Host = "evil.example";
+        var colleague = Smtp4Dev.NewAddress("colleague");
+
+        var (response, page) = await InviteAsync(admin, colleague);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"on its way to {colleague} by email", page.QuerySelector("#invitation-emailed")!.TextContent, StringComparison.Ordinal);
+        var shown = LinkOf(page);
+        Assert.StartsWith("https://localhost/Enrol?token=", shown, StringComparison.Ordinal);
+        await using (var db = Db())
+        {
+            var queued = await db.OutboxMessages.AsNoTracking().SingleAsync();
+            Assert.Equal((MessageKind.AdminInvitation, colleague, OutboxStatus.Pending), (queued.Kind, queued.Recipient, queued.Status));
+        }
+
+        await Factory.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(CancellationToken.None);
+        var message = Assert.Single(await Smtp4Dev.WaitForAsync(colleague));
+
+        Assert.Equal("You are invited to the CoffeeShop admin", message.Subject);
+        var emailed = await MessageLinks.InHtmlAsync(message, "Accept the invitation");
+        Assert.Equal(shown, emailed);
+        Assert.Equal(shown, await MessageLinks.InTextAsync(message, "Accept the invitation"));
+        Assert.Contains("for 72 hours", await Smtp4Dev.PlainTextAsync(message), StringComparison.Ordinal);
+        await using (var db = Db())
+        {
+            var sent = await db.OutboxMessages.AsNoTracking().SingleAsync();
+            Assert.Equal(OutboxStatus.Sent, sent.Status);
+            Assert.Null(sent.Payload);
+        }
+
+        var newcomer = Factory.CreateBrowserClient();
+        var enrolPage = await newcomer.GetDocumentAsync(new Uri(emailed).PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, (await EnrolAsync(newcomer, enrolPage)).StatusCode);
+        Assert.NotNull(await UserAsync(colleague));
+        Assert.Equal(HttpStatusCode.Redirect, (await AdminSession.SubmitSignInAsync(Factory.CreateBrowserClient(), colleague, NewPassword)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("not-an-address")]
+    [InlineData(Ann)]
+    public async Task Invite_RefusedAddress_QueuesNoEmail(string email)
+    {
+        var admin = await AdminSession.SignInAsync(Factory, Ann);
+
+        var (response, page) = await InviteAsync(admin, email);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(page.QuerySelector("#enrolment-url"));
+        await using var db = Db();
+        Assert.Empty(await db.OutboxMessages.ToListAsync());
+        Assert.Empty(await db.AdminInvitations.ToListAsync());
     }
 }

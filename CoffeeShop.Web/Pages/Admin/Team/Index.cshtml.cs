@@ -16,7 +16,7 @@ public class IndexModel(AdminTeam team, IOptions<ShopOptions> shop) : PageModel
     public IReadOnlyList<TeamMember> Members { get; private set; } = [];
     public IReadOnlyList<AdminInvitation> Invitations { get; private set; } = [];
 
-    /// <summary>The enrolment link just made: rendered into this one response and stored nowhere.</summary>
+    /// <summary>The enrolment link just made: emailed to the invited address and rendered into this one response.</summary>
     public string? EnrolmentLink { get; private set; }
 
     public string? InvitedEmail { get; private set; }
@@ -39,8 +39,8 @@ public class IndexModel(AdminTeam team, IOptions<ShopOptions> shop) : PageModel
         }
         else
         {
-            // The link is a secret: shown in this response only (no redirect, no TempData cookie), and never cached.
-            EnrolmentLink = Url.Page("/Enrol/Index", pageHandler: null, values: new { token = outcome.Token }, protocol: Request.Scheme);
+            // The link is a secret: emailed, and shown in this response only (no redirect, no TempData cookie), never cached.
+            EnrolmentLink = outcome.Link!.AbsoluteUri;
             InvitedEmail = InviteEmail?.Trim().ToLowerInvariant();
             LinkExpiresAt = outcome.ExpiresAt;
             InviteEmail = null;

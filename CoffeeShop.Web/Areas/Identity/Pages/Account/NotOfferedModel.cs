@@ -8,8 +8,8 @@ namespace CoffeeShop.Web.Areas.Identity.Pages.Account;
 /// <summary>
 /// Stands in for the default UI's pages this shop does not offer, so every request to them, whatever
 /// its method or handler, answers 404: account creation (Register, RegisterConfirmation, ExternalLogin),
-/// as admins come only from the create-admin command; and the e-mail flows (ForgotPassword,
-/// ResendEmailConfirmation), as the shop sends no e-mail and create-admin resets a forgotten password.
+/// as admins come only from the create-admin command and Team invitations; and ResendEmailConfirmation,
+/// as admins' addresses need no confirming. (A forgotten password has its own pages: ForgotPassword.)
 /// </summary>
 [AllowAnonymous]
 [IgnoreAntiforgeryToken]
