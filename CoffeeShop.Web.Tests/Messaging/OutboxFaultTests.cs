@@ -264,4 +264,34 @@ public class OutboxFaultTests(ShopFixture fixture) : PaymentTest(fixture)
         // One RCPT TO per message, each to the customer and no one else.
         Assert.Equal([$"RCPT TO:<{order.Email}>", $"RCPT TO:<{order.Email}>"], smtp.Commands.Where(c => c.StartsWith("RCPT", StringComparison.OrdinalIgnoreCase)));
     }
+
+    [Fact]
+    public async Task InstanceDiesBetweenTheServersAcceptAndMarkingSent_AnotherSendsItAgainUnderTheSameMessageId()
+    {
+        var shop = StartInstance(Smtp4Dev.SmtpPort, new() { ["Email:Smtp:TimeoutSeconds"] = "2", ["Email:Outbox:LeaseSeconds"] = "5" });
+        var email = Smtp4Dev.NewAddress();
+        await PayAsync(shop, email);
+
+        // The first instance claims and sends, then dies before its UPDATE: the row keeps its lease, not sent.
+        var store = shop.Services.GetRequiredService<OutboxStore>();
+        var claimed = Assert.Single(await store.ClaimAsync(Guid.NewGuid(), CancellationToken.None));
+        var composed = await shop.Services.GetRequiredService<MessageComposer>().ComposeAsync(claimed, CancellationToken.None);
+        var options = shop.Services.GetRequiredService<IOptions<EmailOptions>>();
+        await using (var dying = new SmtpMailer(options))
+        {
+            await dying.SendAsync(composed!, claimed.MessageIdAt(options.Value.MessageIdDomain), claimed.CreatedAt, CancellationToken.None);
+        }
+
+        Assert.Equal(0, await DispatchAsync(shop));
+        await Task.Delay(TimeSpan.FromSeconds(5.2));
+        Assert.Equal(1, await DispatchAsync(shop));
+
+        var row = Assert.Single(await OutboxAsync());
+        Assert.Equal((OutboxStatus.Sent, 2), (row.Status, row.Attempts));
+        var copies = await Smtp4Dev.WaitForAsync(email, 2);
+        Assert.Equal(2, copies.Count);
+        var ids = await Task.WhenAll(copies.Select(async c => (await Smtp4Dev.SourceAsync(c)).Split('\n').Select(l => l.TrimEnd('\r'))
+            .First(l => l.StartsWith("Message-Id:", StringComparison.OrdinalIgnoreCase))));
+        Assert.Equal($"<outbox-{row.Id}@coffeeshop.test>", ids.Distinct().Single().Split(':', 2)[1].Trim());
+    }
 }
