@@ -24,4 +24,5 @@ public enum AuditAction
     AdminEnabled,
     AdminRemoved,
     InvitationRevoked,
+    EmailResent,
 }
