@@ -60,6 +60,8 @@ public sealed class AxeTests(ShopFixture fixture, BrowserFixture browser)
         ["admin team"] = new("/Admin/Team", Admin: true),
         ["admin team invited"] = new("/Admin/Team", Admin: true, Then: InviteAsync),
         ["admin audit log"] = new("/Admin/Audit", Admin: true),
+        ["admin emails"] = new("/Admin/Emails", Admin: true),
+        ["admin email previews"] = new("/Admin/Emails/Preview", Admin: true),
         ["enrolment"] = new("/Admin/Team", Admin: true, Then: OpenEnrolmentLinkAsync),
         ["enrolment link used up"] = new("/Enrol?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", Status: 410),
     };
@@ -147,6 +149,19 @@ public sealed class AxeTests(ShopFixture fixture, BrowserFixture browser)
         // A payment that needs attention, so the dashboard, the payments list and the desk show their alerts.
         var attention = await PaymentSeed.AddAsync(db, DateTimeOffset.UtcNow.AddHours(-1), PaymentStatus.NeedsAttention);
         attention.AttentionReason = $"{AttentionReasons.DuplicatePayment}: the order was already paid";
+        // A message that failed for good, so the emails page shows its "Send again" form.
+        db.OutboxMessages.Add(new OutboxMessage
+        {
+            Kind = MessageKind.OrderConfirmation,
+            Recipient = order.Email,
+            OrderId = order.Id,
+            DedupeKey = "axe:failed",
+            Status = OutboxStatus.Failed,
+            Attempts = 8,
+            LastError = "550 5.1.1 <grace@example.com>: Recipient address rejected: mailbox unavailable",
+            NextAttemptAt = DateTimeOffset.UtcNow,
+            CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-10),
+        });
         await db.SaveChangesAsync();
         var payment = await db.PaymentRecords.Where(p => p.OrderId == order.Id).Select(p => p.Id).SingleAsync();
         var product = await db.Products.Where(p => p.Slug == Product).Select(p => p.Id).SingleAsync();
