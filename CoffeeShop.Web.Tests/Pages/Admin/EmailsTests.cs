@@ -244,6 +244,20 @@ public class EmailsTests(ShopFixture fixture) : ShopTest(fixture)
     }
 
     [Fact]
+    public async Task Get_Preview_InDevelopment_WhereScopesAreValidated_RendersEveryKind()
+    {
+        // Development checks that nothing takes a scoped service from the root provider; the renderer needs some.
+        await using var development = new ShopFactory(Stripe, new Dictionary<string, string?>(), environment: "Development");
+        var admin = await AdminSession.SignInAsync(development);
+
+        var page = await admin.GetDocumentAsync("/Admin/Emails/Preview");
+        var document = await admin.GetAsync("/Admin/Emails/Preview/AdminAlert");
+
+        Assert.Equal(Enum.GetValues<MessageKind>().Length, page.QuerySelectorAll("section.email-preview .subject").Length);
+        Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+    }
+
+    [Fact]
     public async Task Get_PreviewDocument_AnswersHtmlUnderAPolicyThatAllowsInlineStylesAndForbidsScripts()
     {
         var admin = await AdminSession.SignInAsync(Factory);
