@@ -22,14 +22,19 @@ public static class Axe
         Assert.True(violations.Count == 0, $"axe found {violations.Count} violation(s) on {page.Url}:\n{string.Join("\n", violations)}");
     }
 
-    /// <summary>Each violation on the page, described for a person (empty when there is none).</summary>
-    public static async Task<IReadOnlyList<string>> ViolationsAsync(IPage page, IEnumerable<string>? disabledRules = null)
+    /// <summary>
+    /// Each violation on the page, described for a person (empty when there is none). With <paramref name="enterFrames"/>
+    /// false axe stays out of the page's frames: a frame sandboxed without scripts never gets a script context, and
+    /// injecting axe into it would wait for ever.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ViolationsAsync(IPage page, IEnumerable<string>? disabledRules = null, bool enterFrames = true)
     {
         ArgumentNullException.ThrowIfNull(page);
         var options = new AxeRunOptions
         {
             RunOnly = new RunOnlyOptions { Type = "tag", Values = [.. Tags] },
             ResultTypes = [ResultType.Violations],
+            Iframes = enterFrames,
         };
         if (disabledRules is not null)
         {

@@ -234,6 +234,8 @@ public class RateLimitTests(ShopFixture fixture) : ShopTest(fixture)
         "POST /Admin/Orders/{id:long}?handler=Deliver -> none",
         "POST /Admin/Orders/{id:long}?handler=Pack -> none",
         "POST /Admin/Orders/{id:long}?handler=Ship -> none",
+        "POST /Admin/Emails/Index?handler=Resend -> none",
+        "POST /Admin/Emails?handler=Resend -> none",
         "POST /Admin/Payments/{id:long}?handler=Refund -> refund-posts",
         "POST /Admin/Products/Import -> none",
         "POST /Admin/Payments/{id:long}?handler=Resolve -> none",

@@ -26,4 +26,5 @@ public enum AuditAction
     InvitationRevoked,
     PasswordResetRequested,
     PasswordReset,
+    EmailResent,
 }

@@ -5,6 +5,8 @@ namespace CoffeeShop.Web.Infrastructure;
 public static class SecurityHeaders
 {
     public const string StripePolicy = "stripe";
+    public const string FramesEmailPreviewsPolicy = "frames-email-previews";
+    public const string EmailPreviewDocumentPolicy = "email-preview-document";
 
     /// <summary>
     /// Headers on every response (NetEscapades.AspNetCore.SecurityHeaders): a CSP with a per-request
@@ -19,15 +21,55 @@ public static class SecurityHeaders
             var standIn = services.GetRequiredService<IOptions<StripeStandIn>>().Value.Origin;
             policies.SetDefaultPolicy(policy => Shop(policy, stripe: false, standIn))
                 .AddPolicy(StripePolicy, policy => Shop(policy, stripe: true, standIn))
-            .SetPolicySelector(context =>
-                context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<LoadsStripeJsAttribute>() is null
-                    ? context.DefaultPolicy
-                    : context.ConfiguredPolicies[StripePolicy]);
+                .AddPolicy(FramesEmailPreviewsPolicy, policy => Shop(policy, stripe: false, standIn, framesOwnPages: true))
+                .AddPolicy(EmailPreviewDocumentPolicy, EmailDocument)
+            .SetPolicySelector(context => context.HttpContext.GetEndpoint()?.Metadata switch
+            {
+                { } m when m.GetMetadata<LoadsStripeJsAttribute>() is not null => context.ConfiguredPolicies[StripePolicy],
+                { } m when m.GetMetadata<FramesEmailPreviewsAttribute>() is not null => context.ConfiguredPolicies[FramesEmailPreviewsPolicy],
+                { } m when m.GetMetadata<EmailPreviewDocumentAttribute>() is not null => context.ConfiguredPolicies[EmailPreviewDocumentPolicy],
+                _ => context.DefaultPolicy,
+            });
         });
         return services;
     }
 
-    private static void Shop(HeaderPolicyCollection policy, bool stripe, string? standIn)
+    /// <summary>
+    /// An email's HTML shown in a sandboxed frame of the admin's preview page: its inline styles apply, nothing
+    /// can run or load, and only the shop's own pages may frame it.
+    /// </summary>
+    private static void EmailDocument(HeaderPolicyCollection policy)
+    {
+        policy.AddFrameOptionsSameOrigin()
+            .AddContentTypeOptionsNoSniff()
+            .AddStrictTransportSecurityMaxAgeIncludeSubDomains()
+            .AddReferrerPolicyStrictOriginWhenCrossOrigin()
+            .AddCrossOriginResourcePolicy(corp => corp.SameOrigin())
+            .AddCrossOriginOpenerPolicy(coop => coop.SameOrigin())
+            .AddContentSecurityPolicy(csp =>
+            {
+                csp.AddDefaultSrc().None();
+                csp.AddScriptSrc().None();
+                csp.AddStyleSrc().UnsafeInline();
+                csp.AddImgSrc().None();
+                csp.AddFormAction().None();
+                csp.AddObjectSrc().None();
+                csp.AddBaseUri().None();
+                csp.AddFrameAncestors().Self();
+                // Opened on its own (not framed), the document is still sandboxed: an opaque origin, no scripts.
+                csp.AddSandbox();
+            })
+            .AddPermissionsPolicy(permissions =>
+            {
+                permissions.AddCamera().None();
+                permissions.AddMicrophone().None();
+                permissions.AddGeolocation().None();
+                permissions.AddUsb().None();
+                permissions.AddPayment().None();
+            });
+    }
+
+    private static void Shop(HeaderPolicyCollection policy, bool stripe, string? standIn, bool framesOwnPages = false)
     {
         policy.AddFrameOptionsDeny()
             .AddContentTypeOptionsNoSniff()
@@ -72,6 +114,10 @@ public static class SecurityHeaders
                         forms.From(standIn);
                         frames.From(standIn);
                     }
+                }
+                else if (framesOwnPages)
+                {
+                    frames.Self();
                 }
                 else
                 {

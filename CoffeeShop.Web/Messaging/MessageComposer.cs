@@ -21,7 +21,7 @@ public sealed class MessageComposer(
     IOptions<EmailOptions> email,
     IOptions<ShopOptions> shop,
     IOptions<DataProtectionTokenProviderOptions> tokens,
-    IServiceProvider services,
+    IServiceScopeFactory scopes,
     ILoggerFactory loggers)
 {
     private string ShopName => shop.Value.Name;
@@ -62,7 +62,9 @@ public sealed class MessageComposer(
             (MessageKind.PasswordReset, LinkLetter l) => (typeof(PasswordResetEmail), PasswordResetEmail.Subject(l), LetterText.PasswordReset(l)),
             _ => throw new ArgumentException($"A {kind} message is not written from a {letter.GetType().Name}.", nameof(letter)),
         };
-        await using var renderer = new HtmlRenderer(services, loggers);
+        // A scope of its own: the renderer asks for scoped services, which the root provider refuses (Development validates scopes).
+        await using var scope = scopes.CreateAsyncScope();
+        await using var renderer = new HtmlRenderer(scope.ServiceProvider, loggers);
         var html = await renderer.Dispatcher.InvokeAsync(async () =>
         {
             var output = await renderer.RenderComponentAsync(component, ParameterView.FromDictionary(new Dictionary<string, object?> { ["Letter"] = letter }));

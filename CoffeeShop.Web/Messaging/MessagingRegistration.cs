@@ -13,6 +13,7 @@ public static class MessagingRegistration
             .ValidateOnStart();
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<MessageComposer>();
+        services.AddSingleton<SampleLetters>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         return services;

@@ -1,3 +1,5 @@
+using System.Globalization;
+using CoffeeShop.Web.Auditing;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -91,15 +93,59 @@ public sealed class OutboxStore(IDbContextFactory<AppDbContext> contexts, IOptio
             .MaxAsync(m => m.SentAt, cancellationToken);
     }
 
-    /// <summary>An admin's "send again": a failed message is due now with a fresh set of attempts. False when it was not failed.</summary>
-    public async Task<bool> RetryAsync(long id, CancellationToken cancellationToken)
+    /// <summary>
+    /// An admin's "send again": a failed message is due now with a fresh set of attempts, and the audit log
+    /// says who asked, in the same transaction. The row is locked first, so two admins pressing at once queue it once.
+    /// </summary>
+    public async Task<RetryOutcome> RetryAsync(long id, AdminActor actor, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Failed)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(m => m.Status, OutboxStatus.Pending)
-                .SetProperty(m => m.Attempts, 0)
-                .SetProperty(m => m.NextAttemptAt, now), cancellationToken) == 1;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var rows = await db.OutboxMessages.FromSql($"SELECT * FROM outbox_messages WHERE id = {id} FOR UPDATE").ToListAsync(cancellationToken);
+        if (rows is not [var message])
+        {
+            return RetryOutcome.Unknown;
+        }
+
+        if (message.Status != OutboxStatus.Failed)
+        {
+            return RetryOutcome.NotFailed;
+        }
+
+        // Not the last error: an SMTP server's answer often quotes the recipient's address.
+        var before = new { status = message.Status.ToString(), attempts = message.Attempts };
+        message.Status = OutboxStatus.Pending;
+        message.Attempts = 0;
+        message.NextAttemptAt = now;
+        AuditTrail.Add(db, actor, AuditAction.EmailResent, SubjectOf(message), before,
+            new { status = message.Status.ToString(), attempts = message.Attempts }, now);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return RetryOutcome.Queued;
     }
+
+    /// <summary>
+    /// How the audit log names a message: its id and kind, and the order it is about. Not the recipient: the
+    /// log can never be edited, so a customer's address stays out of it (the order leads to it).
+    /// </summary>
+    public static string SubjectOf(OutboxMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var order = message.OrderId is { } orderId ? $", order {Order.FormatReference(orderId)}" : "";
+        return string.Create(CultureInfo.InvariantCulture, $"email {message.Id} {message.Kind}{order}");
+    }
+}
+
+/// <summary>What became of an admin's "send again".</summary>
+public enum RetryOutcome
+{
+    /// <summary>The failed message is pending again and due now.</summary>
+    Queued,
+
+    /// <summary>No message has that id.</summary>
+    Unknown,
+
+    /// <summary>The message is pending or sent: nothing to send again.</summary>
+    NotFailed,
 }
