@@ -159,7 +159,11 @@ public class OutboxFaultTests(ShopFixture fixture) : PaymentTest(fixture)
         smtp.RecipientReply = null;
         smtp.DataReply = null;
         var failed = Assert.Single(await OutboxAsync());
-        Assert.True(await shop.Services.GetRequiredService<OutboxStore>().RetryAsync(failed.Id, CancellationToken.None));
+        var admin = await AdminSession.SignInAsync(shop);
+        var emails = await admin.GetDocumentAsync("/Admin/Emails");
+        Assert.Contains(code, emails.QuerySelector($"#failed-emails tr[data-id='{failed.Id}']")!.TextContent, StringComparison.Ordinal);
+        var resent = await admin.SubmitAsync(emails.Form($"#failed-emails tr[data-id='{failed.Id}'] form.resend-form"));
+        Assert.Equal(HttpStatusCode.SeeOther, resent.StatusCode);
         Assert.Equal(1, await DispatchAsync(shop));
 
         Assert.Single(smtp.Accepted);
