@@ -94,48 +94,82 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<Email
         var started = Stopwatch.GetTimestamp();
         var settings = options.Value;
         await using var mailer = new SmtpMailer(options);
+        // Accepted by the server, not yet marked: marked together at the end of the batch (one statement),
+        // and at once after an admin alert (the next one's interval starts from it).
+        var accepted = new List<OutboxMessage>(claimed.Count);
         var sentNow = 0;
-        foreach (var message in claimed)
+        long composing = 0, sending = 0, marking = 0;
+        try
         {
-            if (message.Kind == MessageKind.AdminAlert && await AlertMustWaitAsync(store, message, token, cancellationToken))
+            foreach (var message in claimed)
             {
-                continue;
-            }
-
-            try
-            {
-                var email = await composer.ComposeAsync(message, cancellationToken);
-                if (email is null)
+                if (message.Kind == MessageKind.AdminAlert && await AlertMustWaitAsync(store, message, token, cancellationToken))
                 {
-                    // What it was about is gone, or an admin alert found nothing left to say: nothing to send, ever.
-                    await store.MarkFailedAttemptAsync(message, token, "Nothing to send: what the message was about is gone.", cancellationToken, giveUp: true);
                     continue;
                 }
 
-                await mailer.SendAsync(email, message.MessageIdAt(settings.MessageIdDomain), message.CreatedAt, cancellationToken);
-            }
-            catch (Exception ex) when (IsSendFailure(ex))
-            {
-                logger.LogWarning("Outbox message {OutboxId} ({Kind}) not sent, attempt {Attempt}: {Error}", message.Id, message.Kind, message.Attempts, ex.Message);
-                await store.MarkFailedAttemptAsync(message, token, Describe(ex), CancellationToken.None);
-                continue;
-            }
+                var phase = Stopwatch.GetTimestamp();
+                try
+                {
+                    var email = await composer.ComposeAsync(message, cancellationToken);
+                    composing += Stopwatch.GetTimestamp() - phase;
+                    phase = Stopwatch.GetTimestamp();
+                    if (email is null)
+                    {
+                        // What it was about is gone, or an admin alert found nothing left to say: nothing to send, ever.
+                        await store.MarkFailedAttemptAsync(message, token, "Nothing to send: what the message was about is gone.", cancellationToken, giveUp: true);
+                        continue;
+                    }
 
-            // Marked even when stopping: the server has the message now.
-            if (await store.MarkSentAsync(message, token, CancellationToken.None))
-            {
-                sentNow++;
-                Interlocked.Increment(ref this.sentCount);
-            }
-            else
-            {
-                logger.LogWarning("Outbox message {OutboxId} was sent after its lease ran out; another instance may send it again under the same Message-ID", message.Id);
+                    await mailer.SendAsync(email, message.MessageIdAt(settings.MessageIdDomain), message.CreatedAt, cancellationToken);
+                    sending += Stopwatch.GetTimestamp() - phase;
+                }
+                catch (Exception ex) when (IsSendFailure(ex))
+                {
+                    logger.LogWarning("Outbox message {OutboxId} ({Kind}) not sent, attempt {Attempt}: {Error}", message.Id, message.Kind, message.Attempts, ex.Message);
+                    await store.MarkFailedAttemptAsync(message, token, Describe(ex), CancellationToken.None);
+                    continue;
+                }
+
+                accepted.Add(message);
+                if (message.Kind == MessageKind.AdminAlert)
+                {
+                    (sentNow, marking) = await MarkAcceptedAsync(store, accepted, token, sentNow, marking);
+                }
             }
         }
+        finally
+        {
+            // Marked even when stopping or failing: the server has these messages now.
+            (sentNow, marking) = await MarkAcceptedAsync(store, accepted, token, sentNow, marking);
+        }
 
-        logger.LogInformation("Outbox: {Sent} of {Claimed} messages sent in {Elapsed} ms", sentNow, claimed.Count, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        logger.LogInformation("Outbox: {Sent} of {Claimed} messages sent in {Elapsed} ms (composing {ComposingMs} ms, SMTP {SmtpMs} ms, marking {MarkingMs} ms)",
+            sentNow, claimed.Count, Milliseconds(Stopwatch.GetTimestamp() - started), Milliseconds(composing), Milliseconds(sending), Milliseconds(marking));
         return claimed.Count;
     }
+
+    /// <summary>Marks the accepted messages sent (only those still under this claim's lease) and empties the list.</summary>
+    private async Task<(int Sent, long Marking)> MarkAcceptedAsync(OutboxStore store, List<OutboxMessage> accepted, Guid token, int sentNow, long marking)
+    {
+        if (accepted.Count == 0)
+        {
+            return (sentNow, marking);
+        }
+
+        var phase = Stopwatch.GetTimestamp();
+        var marked = (await store.MarkSentAsync(accepted, token, CancellationToken.None)).ToHashSet();
+        foreach (var message in accepted.Where(m => !marked.Contains(m.Id)))
+        {
+            logger.LogWarning("Outbox message {OutboxId} was sent after its lease ran out; another instance may send it again under the same Message-ID", message.Id);
+        }
+
+        accepted.Clear();
+        Interlocked.Add(ref this.sentCount, marked.Count);
+        return (sentNow + marked.Count, marking + Stopwatch.GetTimestamp() - phase);
+    }
+
+    private static int Milliseconds(long ticks) => (int)(ticks * 1000 / Stopwatch.Frequency);
 
     /// <summary>At most one admin alert per interval: an alert due too soon after the last waits (not counted as an attempt).</summary>
     private async Task<bool> AlertMustWaitAsync(OutboxStore store, OutboxMessage alert, Guid token, CancellationToken cancellationToken)

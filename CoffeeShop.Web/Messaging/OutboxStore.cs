@@ -34,21 +34,28 @@ public sealed class OutboxStore(IDbContextFactory<AppDbContext> contexts, IOptio
             """).AsNoTracking().ToListAsync(cancellationToken);
     }
 
-    /// <summary>The SMTP server took the message: sent, its secret payload dropped, a waiting admin alert's key freed for the next one.</summary>
-    public async Task<bool> MarkSentAsync(OutboxMessage message, Guid token, CancellationToken cancellationToken)
+    /// <summary>
+    /// The SMTP server took these messages: sent, their secret payloads dropped, a waiting admin alert's key
+    /// freed for the next one; one statement for all of them. Only rows still under this claim's lease token
+    /// are marked. Answers the ids that were.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> MarkSentAsync(IReadOnlyCollection<OutboxMessage> messages, Guid token, CancellationToken cancellationToken)
     {
+        if (messages.Count == 0)
+        {
+            return [];
+        }
+
         var now = clock.GetUtcNow();
-        var key = message.DedupeKey == Outbox.WaitingAdminAlertKey ? $"{Outbox.WaitingAdminAlertKey}:{message.Id}" : message.DedupeKey;
+        var ids = messages.Select(m => m.Id).ToArray();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.OutboxMessages.Where(m => m.Id == message.Id && m.LeaseToken == token && m.Status == OutboxStatus.Pending)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(m => m.Status, OutboxStatus.Sent)
-                .SetProperty(m => m.SentAt, now)
-                .SetProperty(m => m.Payload, (string?)null)
-                .SetProperty(m => m.DedupeKey, key)
-                .SetProperty(m => m.LeaseUntil, (DateTimeOffset?)null)
-                .SetProperty(m => m.LeaseToken, (Guid?)null)
-                .SetProperty(m => m.LastError, (string?)null), cancellationToken) == 1;
+        return await db.Database.SqlQuery<long>($"""
+            UPDATE outbox_messages
+            SET status = {nameof(OutboxStatus.Sent)}, sent_at = {now}, payload = NULL, lease_until = NULL, lease_token = NULL, last_error = NULL,
+                dedupe_key = CASE WHEN dedupe_key = {Outbox.WaitingAdminAlertKey} THEN dedupe_key || ':' || id ELSE dedupe_key END
+            WHERE id = ANY({ids}) AND lease_token = {token} AND status = {nameof(OutboxStatus.Pending)}
+            RETURNING id AS "Value"
+            """).ToListAsync(cancellationToken);
     }
 
     /// <summary>Sending failed: due again after a doubling wait, or failed for good after the last attempt (or at once, <paramref name="giveUp"/>).</summary>
