@@ -47,7 +47,7 @@ public class EmailDeliveryTests(ShopFixture fixture) : PaymentTest(fixture)
     /// <summary>Exactly the messages to <paramref name="recipient"/>, after giving smtp4dev time to show any extra one.</summary>
     private static async Task<IReadOnlyList<ReceivedMessage>> ReceivedAsync(string recipient, int expected)
     {
-        var messages = await Smtp4Dev.WaitForAsync(recipient, expected);
+        await Smtp4Dev.WaitForAsync(recipient, expected);
         await Task.Delay(300);
         return await Smtp4Dev.MessagesToAsync(recipient);
     }
