@@ -32,6 +32,7 @@ public class StartupTests
     [InlineData("Email:ShopUrl", "", "Email:ShopUrl is missing or not an http(s) address")]
     [InlineData("Email:ShopUrl", "http://shop.example.com", "Email:ShopUrl must be an https address outside Development")]
     [InlineData("Email:Outbox:MaxAttempts", "0", "Email:Outbox:MaxAttempts must be between 1 and 100")]
+    [InlineData("Email:Outbox:Connections", "0", "Email:Outbox:Connections must be between 1 and 20")]
     [InlineData("Email:Outbox:LeaseSeconds", "10", "Email:Outbox:LeaseSeconds must be more than twice Email:Smtp:TimeoutSeconds")]
     [InlineData("Email:AdminAlertMinutes", "0", "Email:AdminAlertMinutes must be between 1 and 1440")]
     public void Start_WithMissingOrMalformedSetting_FailsNamingTheKeyAndWhereToSetIt(string key, string value, string expected)

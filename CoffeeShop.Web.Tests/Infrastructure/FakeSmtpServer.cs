@@ -37,6 +37,15 @@ public sealed class FakeSmtpServer : IAsyncDisposable
     /// <summary>Every command line the server read (RCPT TO lines show the envelope).</summary>
     public ConcurrentQueue<string> Commands { get; } = new();
 
+    /// <summary>How long the server thinks about each message before it answers the data (a slow relay).</summary>
+    public TimeSpan DataDelay { get; set; }
+
+    /// <summary>The most connections that were open at one time.</summary>
+    public int MostOpenConnections => Volatile.Read(ref mostOpen);
+
+    private int open;
+    private int mostOpen;
+
     private async Task AcceptAsync()
     {
         while (!stop.IsCancellationRequested)
@@ -58,6 +67,12 @@ public sealed class FakeSmtpServer : IAsyncDisposable
     private async Task ServeAsync(TcpClient client)
     {
         using var _ = client;
+        var nowOpen = Interlocked.Increment(ref open);
+        for (var most = mostOpen; nowOpen > most; most = mostOpen)
+        {
+            Interlocked.CompareExchange(ref mostOpen, nowOpen, most);
+        }
+
         try
         {
             await using var stream = client.GetStream();
@@ -103,6 +118,7 @@ public sealed class FakeSmtpServer : IAsyncDisposable
                             data.Append(dataLine).Append("\r\n");
                         }
 
+                        await Task.Delay(DataDelay, stop.Token);
                         if (DataReply is { } dataRefused)
                         {
                             await writer.WriteLineAsync(dataRefused);
@@ -126,6 +142,10 @@ public sealed class FakeSmtpServer : IAsyncDisposable
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
         {
             // The client hung up or the server stops.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref open);
         }
     }
 

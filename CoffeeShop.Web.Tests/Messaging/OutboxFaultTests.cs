@@ -234,6 +234,32 @@ public class OutboxFaultTests(ShopFixture fixture) : PaymentTest(fixture)
     }
 
     [Fact]
+    public async Task ABatchSharedOverSeveralConnections_SendsEachMessageOnce_OverlappingOnASlowServer()
+    {
+        await using var smtp = FakeSmtpServer.Start();
+        smtp.DataDelay = TimeSpan.FromMilliseconds(100);
+        var shop = StartInstance(smtp.Port, new() { ["Email:Outbox:BatchSize"] = "30", ["Email:Outbox:Connections"] = "3" });
+        var recipients = Enumerable.Range(0, 30).Select(n => $"colleague{n}@example.com").ToList();
+        await using (var db = Db())
+        {
+            foreach (var recipient in recipients)
+            {
+                Outbox.PasswordReset(db, recipient, $"https://localhost/Identity/Account/ResetPassword?code={Guid.NewGuid():N}", DateTimeOffset.UtcNow);
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(30, await shop.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(CancellationToken.None));
+
+        Assert.All(await OutboxAsync(), m => Assert.Equal((OutboxStatus.Sent, 1), (m.Status, m.Attempts)));
+        Assert.Equal(recipients.Order(), smtp.Accepted.Select(a => Assert.Single(a.Recipients)).Order());
+        // Three connections waited on the server at once: a share's rendering never waits for another's answer.
+        Assert.Equal(3, smtp.MostOpenConnections);
+        Assert.Equal(30, shop.Services.GetRequiredService<OutboxDispatcher>().SentCount);
+    }
+
+    [Fact]
     public async Task CustomerTextWithLineBreaksAndHeaders_NeverAddsAHeaderOrARecipientOnTheWire()
     {
         await using var smtp = FakeSmtpServer.Start();

@@ -44,8 +44,11 @@ public sealed class EmailOptions
         /// <summary>How often each instance looks for due messages.</summary>
         public int PollMilliseconds { get; set; } = 2000;
 
-        /// <summary>Messages one instance claims at a time (sent over one SMTP connection).</summary>
+        /// <summary>Messages one instance claims at a time, shared out over <see cref="Connections"/>.</summary>
         public int BatchSize { get; set; } = 50;
+
+        /// <summary>SMTP connections one instance sends a batch over at once (each waits for the server's answer to every message).</summary>
+        public int Connections { get; set; } = 4;
 
         /// <summary>How long a claim keeps other instances off a message; a crashed instance's messages are taken over after it.</summary>
         public int LeaseSeconds { get; set; } = 120;
@@ -101,6 +104,7 @@ public sealed class EmailOptions
             ("Email:Smtp:TimeoutSeconds", options.Smtp.TimeoutSeconds, 1, 600),
             ("Email:Outbox:PollMilliseconds", options.Outbox.PollMilliseconds, 50, 600_000),
             ("Email:Outbox:BatchSize", options.Outbox.BatchSize, 1, 1000),
+            ("Email:Outbox:Connections", options.Outbox.Connections, 1, 20),
             ("Email:Outbox:LeaseSeconds", options.Outbox.LeaseSeconds, 5, 3600),
             ("Email:Outbox:MaxAttempts", options.Outbox.MaxAttempts, 1, 100),
             ("Email:Outbox:FirstRetrySeconds", options.Outbox.FirstRetrySeconds, 1, 3600),

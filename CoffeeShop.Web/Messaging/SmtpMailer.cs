@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
@@ -28,7 +29,20 @@ public sealed class SmtpMailer(IOptions<EmailOptions> options) : IAsyncDisposabl
         var security = !smtp.UseTls ? SecureSocketOptions.None
             : smtp.Port == 465 ? SecureSocketOptions.SslOnConnect
             : SecureSocketOptions.StartTls;
-        await client.ConnectAsync(smtp.Host, smtp.Port, security, cancellationToken);
+        // Our own socket, for NoDelay: MailKit writes a message's end (".") apart from its body, and with
+        // Nagle's algorithm that write waits for the server's delayed ACK (~40 ms on Linux) per message.
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(smtp.Host, smtp.Port, cancellationToken);
+            await client.ConnectAsync(socket, smtp.Host, smtp.Port, security, cancellationToken);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
         if (!string.IsNullOrEmpty(smtp.Username))
         {
             await client.AuthenticateAsync(smtp.Username, smtp.Password, cancellationToken);

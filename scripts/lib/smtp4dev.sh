@@ -3,7 +3,7 @@
 # of them: the tests share one inbox and find their messages by address).
 # Settings: COFFEESHOP_SMTP_PORT (default 55025), COFFEESHOP_SMTP_WEB_PORT (default 55081),
 # COFFEESHOP_SMTP_KEEP (messages kept, default 1000000; smtp4dev sorts all it keeps after every message,
-# so each message costs it more the more it holds: bench/run keeps 1000).
+# so each message costs it more the more it holds: bench/run keeps 100).
 
 SMTP_PORT="${COFFEESHOP_SMTP_PORT:-55025}"
 SMTP_WEB_PORT="${COFFEESHOP_SMTP_WEB_PORT:-55081}"
