@@ -3,7 +3,8 @@
 # of them: the tests share one inbox and find their messages by address).
 # Settings: COFFEESHOP_SMTP_PORT (default 55025), COFFEESHOP_SMTP_WEB_PORT (default 55081),
 # COFFEESHOP_SMTP_KEEP (messages kept, default 1000000; smtp4dev sorts all it keeps after every message,
-# so each message costs it more the more it holds: bench/run keeps 100).
+# so each message costs it more the more it holds: bench/run keeps 10), COFFEESHOP_SMTP_SESSIONS
+# (SMTP session transcripts kept, default 1000; bench/run keeps 10).
 
 SMTP_PORT="${COFFEESHOP_SMTP_PORT:-55025}"
 SMTP_WEB_PORT="${COFFEESHOP_SMTP_WEB_PORT:-55081}"
@@ -19,7 +20,7 @@ ensure_smtp4dev() {
     dotnet tool restore >/dev/null
     # setsid: it outlives this script (scripts/run's shop and later test runs reuse it).
     setsid dotnet tool run smtp4dev -- --urls="$SMTP_WEB_URL" --smtpport="$SMTP_PORT" --bindaddress=127.0.0.1 \
-      --db= --imapport=0 --pop3port=0 --messagestokeep="${COFFEESHOP_SMTP_KEEP:-1000000}" --sessionstokeep=1000 >"$SMTP_LOG" 2>&1 < /dev/null &
+      --db= --imapport=0 --pop3port=0 --messagestokeep="${COFFEESHOP_SMTP_KEEP:-1000000}" --sessionstokeep="${COFFEESHOP_SMTP_SESSIONS:-1000}" >"$SMTP_LOG" 2>&1 < /dev/null &
     local waited=0
     until smtp4dev_ready; do
       sleep 1
