@@ -1,5 +1,6 @@
 using CoffeeShop.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CoffeeShop.Web.Payments.Stripe;
 
@@ -37,7 +38,11 @@ public static class StripeWebhookEndpoint
                 WebhookAnswer.NotConfigured => Results.StatusCode(StatusCodes.Status503ServiceUnavailable),
                 _ => Results.StatusCode(StatusCodes.Status500InternalServerError),
             };
-        }).DisableAntiforgery().WithMetadata(new LogsOwnRefusalsAttribute());
+        })
+        .DisableAntiforgery()
+        // Stripe reads the status, not an error page; and a flood of refusals should cost no page rendering
+        // (re-executed, the error page would also hide this endpoint's [LogsOwnRefusals] from the request log).
+        .WithMetadata(new SkipStatusCodePagesAttribute(), new LogsOwnRefusalsAttribute());
         return app;
     }
 }
