@@ -35,6 +35,8 @@ public class StartupTests
     [InlineData("Email:Outbox:Connections", "0", "Email:Outbox:Connections must be between 1 and 20")]
     [InlineData("Email:Outbox:LeaseSeconds", "10", "Email:Outbox:LeaseSeconds must be more than twice Email:Smtp:TimeoutSeconds")]
     [InlineData("Email:AdminAlertMinutes", "0", "Email:AdminAlertMinutes must be between 1 and 1440")]
+    [InlineData("Retention:IdleCartDays", "7", "Retention:IdleCartDays must be between 30 (the cart cookie's lifetime) and 3650")]
+    [InlineData("Retention:WebhookPayloadDays", "0", "Retention:WebhookPayloadDays must be between 1 and 3650")]
     public void Start_WithMissingOrMalformedSetting_FailsNamingTheKeyAndWhereToSetIt(string key, string value, string expected)
     {
         using var factory = new ShopFactory(settings: new Dictionary<string, string?> { [key] = value });

@@ -9,6 +9,7 @@ using CoffeeShop.Web.Messaging;
 using CoffeeShop.Web.Payments;
 using CoffeeShop.Web.Payments.Simulated;
 using CoffeeShop.Web.Payments.Stripe;
+using CoffeeShop.Web.Retention;
 using CoffeeShop.Web.Shopping;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,6 +23,7 @@ builder.Services.AddPayments();
 builder.Services.AddFulfilment();
 builder.Services.AddInvoicing();
 builder.Services.AddMessaging();
+builder.Services.AddRetention();
 builder.Services.AddStripePayments();
 builder.Services.AddSimulatedPayments();
 builder.Services.AddAdminIdentity(builder.Environment);

@@ -83,6 +83,8 @@ public class ShopFactory(
             ["Email:Smtp:UseTls"] = "false",
             ["Email:Smtp:TimeoutSeconds"] = "5",
             ["Email:Outbox:Enabled"] = "false",
+            // Tests run the retention pass when they mean to (DataRetention.RunOnceAsync).
+            ["Retention:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

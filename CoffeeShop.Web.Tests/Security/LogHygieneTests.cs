@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using CoffeeShop.Web.Tests.Infrastructure;
 using CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Serilog.Core;
 using Serilog.Events;
 
@@ -80,5 +82,46 @@ public class LogHygieneTests(ShopFixture fixture) : ShopTest(fixture)
         Assert.Contains(texts, t => t.Contains("a***@example.com", StringComparison.Ordinal));
         Assert.Contains(texts, t => t.Contains("[redacted-secret]", StringComparison.Ordinal));
         Assert.Contains(texts, t => t.Contains("[redacted-number]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Post_Webhook_ThousandUnsigned_LogAHandfulOfLinesAndCountTheRest()
+    {
+        var captured = new CapturedEvents();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var shop = new ShopFactory(Stripe, new Dictionary<string, string?>
+        {
+            // The production level: the request log writes every request at Information.
+            ["Serilog:MinimumLevel:Default"] = "Information",
+        }, services: s =>
+        {
+            s.AddSingleton<ILogEventSink>(captured);
+            s.AddSingleton<TimeProvider>(clock);
+        });
+        var client = shop.CreateBrowserClient();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync(new Uri(ShopFactory.BaseAddress, "/health/live"))).StatusCode);
+        captured.Events.Clear();
+
+        for (var i = 0; i < 1000; i++)
+        {
+            var response = await client.DeliverAsync($"{{\"id\":\"evt_forged_{i}\",\"type\":\"payment_intent.succeeded\"}}", signature: i % 2 == 0 ? null : "t=1,v1=deadbeef");
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        }
+
+        var flood = captured.Events.ToList();
+        Assert.True(flood.Count <= 3, $"{flood.Count} log events for 1,000 refused webhooks:{Environment.NewLine}{string.Join(Environment.NewLine, captured.Texts().Take(10))}");
+        var first = Assert.Single(flood, e => e.MessageTemplate.Text.StartsWith("Stripe webhook rejected", StringComparison.Ordinal));
+        Assert.Equal(0L, ((ScalarValue)first.Properties["Unlogged"]).Value);
+
+        // A minute later the next refusal is logged again, with the count of those that were not.
+        clock.Advance(TimeSpan.FromSeconds(61));
+        captured.Events.Clear();
+        await client.DeliverAsync("{\"id\":\"evt_forged_late\"}", null);
+
+        var next = Assert.Single(captured.Events, e => e.MessageTemplate.Text.StartsWith("Stripe webhook rejected", StringComparison.Ordinal));
+        Assert.Equal(999L, ((ScalarValue)next.Properties["Unlogged"]).Value);
+        Assert.Contains("999 rejections since the last line not logged", next.RenderMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        await using var db = Db();
+        Assert.Empty(await db.StripeEvents.ToListAsync());
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Serilog;
 using Serilog.Configuration;
 using Serilog.Core;
+using Serilog.Events;
 using Serilog.Formatting.Compact;
 
 namespace CoffeeShop.Web.Infrastructure;
@@ -56,11 +57,17 @@ public static class ObservabilityRegistration
     /// <summary>Request logging and the two health endpoints: live (the process answers) and ready (it can serve).</summary>
     public static WebApplication UseObservability(this WebApplication app)
     {
-        app.UseSerilogRequestLogging();
+        app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
         return app;
     }
+
+    /// <summary>Serilog's default levels (Error for a failure or a 5xx, else Information), but Debug for refusals an endpoint logs itself.</summary>
+    private static LogEventLevel RequestLogLevel(HttpContext http, double elapsedMilliseconds, Exception? exception) =>
+        exception is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
+        : http.Response.StatusCode >= 400 && http.GetEndpoint()?.Metadata.GetMetadata<LogsOwnRefusalsAttribute>() is not null ? LogEventLevel.Debug
+        : LogEventLevel.Information;
 
     private sealed class MigrationsAppliedCheck(AppDbContext db) : IHealthCheck
     {

@@ -9,7 +9,11 @@ namespace CoffeeShop.Web.Shopping;
 public sealed class CartCookie(IHttpContextAccessor accessor, IHostEnvironment environment, TimeProvider clock)
 {
     public const string Name = "coffeeshop_cart";
-    private static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
+
+    /// <summary>How long a browser keeps the cookie after the last addition to the cart.</summary>
+    public const int LifetimeDays = 30;
+
+    private static readonly TimeSpan Lifetime = TimeSpan.FromDays(LifetimeDays);
 
     private HttpContext Http => accessor.HttpContext ?? throw new InvalidOperationException("No current request.");
 

@@ -44,6 +44,8 @@ public static class StripeRegistration
         services.AddScoped<StripePaymentGateway>();
         services.AddKeyedScoped<IPaymentGateway>(PaymentMode.StripeGateway, (sp, _) => sp.GetRequiredService<StripePaymentGateway>());
         services.AddScoped<StripeWebhookReceiver>();
+        services.AddKeyedSingleton(StripeWebhookReceiver.Refusals, (sp, _) =>
+            new LogSampler(StripeWebhookReceiver.RefusalLogInterval, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IValidateOptions<ReconciliationOptions>, ReconciliationFitsStripeCalls>();
         return services;
     }

@@ -1,4 +1,6 @@
+using CoffeeShop.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CoffeeShop.Web.Payments.Stripe;
 
@@ -8,7 +10,8 @@ public static class StripeWebhookEndpoint
 
     /// <summary>
     /// <c>POST /webhooks/stripe</c>: no antiforgery (Stripe is not a browser); the signature over the raw
-    /// body is the authentication. 400 for a bad or stale signature, 503 when no secret is configured.
+    /// body is the authentication. 400 for a bad or stale signature, 503 when no secret is configured; the
+    /// receiver logs those refusals sampled, the request log at Debug (anyone can post here, any number of times).
     /// </summary>
     public static IEndpointRouteBuilder MapStripeWebhook(this IEndpointRouteBuilder app)
     {
@@ -35,7 +38,11 @@ public static class StripeWebhookEndpoint
                 WebhookAnswer.NotConfigured => Results.StatusCode(StatusCodes.Status503ServiceUnavailable),
                 _ => Results.StatusCode(StatusCodes.Status500InternalServerError),
             };
-        }).DisableAntiforgery();
+        })
+        .DisableAntiforgery()
+        // Stripe reads the status, not an error page; and a flood of refusals should cost no page rendering
+        // (re-executed, the error page would also hide this endpoint's [LogsOwnRefusals] from the request log).
+        .WithMetadata(new SkipStatusCodePagesAttribute(), new LogsOwnRefusalsAttribute());
         return app;
     }
 }

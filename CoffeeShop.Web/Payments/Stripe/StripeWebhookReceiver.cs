@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Stripe;
@@ -20,8 +21,15 @@ public sealed class StripeWebhookReceiver(
     FinalizePayment finalize,
     IOptions<StripeOptions> options,
     TimeProvider clock,
+    [FromKeyedServices(StripeWebhookReceiver.Refusals)] LogSampler refusals,
     ILogger<StripeWebhookReceiver> logger)
 {
+    /// <summary>The key of the <see cref="LogSampler"/> for refused deliveries: anyone can post unsigned ones, as many as they like.</summary>
+    public const string Refusals = "stripe-webhook-refusals";
+
+    /// <summary>At most one line per this interval about refused deliveries.</summary>
+    public static readonly TimeSpan RefusalLogInterval = TimeSpan.FromMinutes(1);
+
     private const long ToleranceSeconds = 300;
     private static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(2);
 
@@ -30,7 +38,11 @@ public sealed class StripeWebhookReceiver(
         var secret = options.Value.WebhookSecret;
         if (string.IsNullOrWhiteSpace(secret))
         {
-            logger.LogError("Stripe webhook refused: Stripe:WebhookSecret is not configured, so no event can be verified");
+            if (refusals.ShouldLog(out var unlogged))
+            {
+                logger.LogError("Stripe webhook refused: Stripe:WebhookSecret is not configured, so no event can be verified ({Unlogged} refusals since the last line not logged)", unlogged);
+            }
+
             return WebhookAnswer.NotConfigured;
         }
 
@@ -44,13 +56,13 @@ public sealed class StripeWebhookReceiver(
         catch (Exception ex) when (ex is StripeException or JsonException or ArgumentException or FormatException
             or InvalidOperationException or Newtonsoft.Json.JsonException)
         {
-            logger.LogWarning("Stripe webhook rejected: {Reason}", ex.Message);
+            LogRejected(ex.Message);
             return WebhookAnswer.BadSignature;
         }
 
         if (string.IsNullOrEmpty(stripeEvent.Id) || string.IsNullOrEmpty(stripeEvent.Type))
         {
-            logger.LogWarning("Stripe webhook rejected: a signed payload that is not an event");
+            LogRejected("a signed payload that is not an event");
             return WebhookAnswer.BadSignature;
         }
 
@@ -144,6 +156,15 @@ public sealed class StripeWebhookReceiver(
         }
 
         return (null, "ignored");
+    }
+
+    /// <summary>One line per <see cref="RefusalLogInterval"/>, with the count of those not logged since the last.</summary>
+    private void LogRejected(string reason)
+    {
+        if (refusals.ShouldLog(out var unlogged))
+        {
+            logger.LogWarning("Stripe webhook rejected: {Reason} ({Unlogged} rejections since the last line not logged)", reason, unlogged);
+        }
     }
 
     /// <summary>The record a PaymentIntent belongs to: by its id, else by the order and attempt in its metadata.</summary>
