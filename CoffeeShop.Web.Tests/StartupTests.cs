@@ -37,6 +37,12 @@ public class StartupTests
     [InlineData("Email:AdminAlertMinutes", "0", "Email:AdminAlertMinutes must be between 1 and 1440")]
     [InlineData("Retention:IdleCartDays", "7", "Retention:IdleCartDays must be between 30 (the cart cookie's lifetime) and 3650")]
     [InlineData("Retention:WebhookPayloadDays", "0", "Retention:WebhookPayloadDays must be between 1 and 3650")]
+    [InlineData("DataProtection:CertificatePath", "", "DataProtection:CertificatePath is required outside Development")]
+    [InlineData("DataProtection:CertificatePath", "/nowhere/key-ring.pfx", "names the file '/nowhere/key-ring.pfx', which does not exist")]
+    [InlineData("DataProtection:CertificatePassword", "not-the-password", "could not be opened as a PFX (PKCS#12) file with the password in DataProtection:CertificatePassword")]
+    [InlineData("DataProtection:PreviousCertificates:0:Path", "/nowhere/old-key-ring.pfx", "DataProtection:PreviousCertificates:0:Path names the file '/nowhere/old-key-ring.pfx', which does not exist")]
+    [InlineData("AllowedHosts", "*", "AllowedHosts must list the shop's host names outside Development")]
+    [InlineData("AllowedHosts", "", "AllowedHosts must list the shop's host names outside Development")]
     public void Start_WithMissingOrMalformedSetting_FailsNamingTheKeyAndWhereToSetIt(string key, string value, string expected)
     {
         using var factory = new ShopFactory(settings: new Dictionary<string, string?> { [key] = value });
@@ -112,6 +118,39 @@ public class StartupTests
 
         Assert.Contains("Reconciliation:AbandonAfterMinutes (3) must be longer than one Stripe call with all its retries (250 s", message, StringComparison.Ordinal);
         Assert.Contains("Reconciliation__AbandonAfterMinutes", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_WithCertificateWithoutPrivateKeyOrWrongPassword_SaysSoInPlainWordsWithoutTheCryptographyError()
+    {
+        var publicOnly = Path.Combine(Path.GetTempPath(), $"coffeeshop-test-public-only-{Guid.NewGuid():N}.pfx");
+        using (var full = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(TestCertificates.KeyRing, TestCertificates.Password))
+        using (var certificateOnly = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(full.RawData))
+        {
+            File.WriteAllBytes(publicOnly, certificateOnly.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, TestCertificates.Password));
+        }
+
+        try
+        {
+            using var factory = new ShopFactory(settings: new Dictionary<string, string?>
+            {
+                ["DataProtection:CertificatePath"] = publicOnly,
+                ["DataProtection:PreviousCertificates:0:Path"] = TestCertificates.KeyRing,
+                ["DataProtection:PreviousCertificates:0:Password"] = "not-the-password",
+            });
+
+            var message = Flatten(Assert.ThrowsAny<Exception>(() => factory.CreateBrowserClient()));
+
+            Assert.Contains($"The certificate in '{publicOnly}' (DataProtection:CertificatePath) has no RSA private key", message, StringComparison.Ordinal);
+            Assert.Contains("with the password in DataProtection:PreviousCertificates:0:Password", message, StringComparison.Ordinal);
+            Assert.Contains("DataProtection__PreviousCertificates__0__Password", message, StringComparison.Ordinal);
+            Assert.DoesNotContain("CryptographicException", message, StringComparison.Ordinal);
+            Assert.DoesNotContain(" at System.", message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(publicOnly);
+        }
     }
 
     private static string Flatten(Exception error) =>

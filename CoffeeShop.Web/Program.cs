@@ -15,7 +15,7 @@ using CoffeeShop.Web.Shopping;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddObservability();
-builder.Services.AddData();
+builder.Services.AddData(builder.Configuration);
 builder.Services.AddShopping();
 builder.Services.AddCatalog();
 builder.Services.AddCatalogPhotos();
@@ -31,6 +31,7 @@ builder.Services.AddRazorPagesWithCookies(builder.Environment);
 builder.Services.AddPageCaches();
 builder.Services.AddShopSecurityHeaders();
 builder.Services.AddShopRateLimits();
+builder.Services.AddShopHostFiltering();
 
 var app = builder.Build();
 
@@ -39,7 +40,7 @@ if (args is [CreateAdminCommand.Name, ..])
     return await CreateAdminCommand.RunAsync(app.Services, args);
 }
 
-if (app.Environment.IsDevelopment())
+if (app.Environment.IsDevelopment() && app.Services.DevelopmentDatabaseIsLocal())
 {
     await app.Services.MigrateDatabaseAsync();
     await app.Services.SeedCatalogAsync();

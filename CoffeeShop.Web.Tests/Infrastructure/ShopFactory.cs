@@ -85,6 +85,12 @@ public class ShopFactory(
             ["Email:Outbox:Enabled"] = "false",
             // Tests run the retention pass when they mean to (DataRetention.RunOnceAsync).
             ["Retention:Enabled"] = "false",
+            // Required outside Development: the hosts the tests call the shop by (the in-memory server, a real loopback
+            // port, the public name the HSTS test asks for), and evil.example, which the tests showing that a forged Host
+            // never steers an emailed link get past the host filter, the first line of defence.
+            ["AllowedHosts"] = "localhost;127.0.0.1;shop.coffeeshop.example;evil.example",
+            ["DataProtection:CertificatePath"] = TestCertificates.KeyRing,
+            ["DataProtection:CertificatePassword"] = TestCertificates.Password,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

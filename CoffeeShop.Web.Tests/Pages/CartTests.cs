@@ -1,5 +1,6 @@
 using System.Net;
 using AngleSharp.Dom;
+using CoffeeShop.Web.Infrastructure;
 using CoffeeShop.Web.Shopping;
 using CoffeeShop.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +31,7 @@ public class CartTests(ShopFixture fixture) : ShopTest(fixture)
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         Assert.Equal("/Cart", response.Headers.Location?.OriginalString);
         Assert.Equal([("kiambu-aa", 2)], await ItemsInDatabaseAsync());
-        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(CartCookie.Name + "=", StringComparison.Ordinal));
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(ShopCookies.HostPrefix + CartCookie.Name + "=", StringComparison.Ordinal));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
@@ -91,7 +92,7 @@ public class CartTests(ShopFixture fixture) : ShopTest(fixture)
     {
         var client = Factory.CreateBrowserClient();
         var added = await AddFromProductPageAsync(client, "antigua-san-miguel", 3);
-        var cartCookie = added.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(CartCookie.Name + "=", StringComparison.Ordinal)).Split(';')[0];
+        var cartCookie = added.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(ShopCookies.HostPrefix + CartCookie.Name + "=", StringComparison.Ordinal)).Split(';')[0];
 
         // A second, freshly started app on the same database stands for a restart or another instance.
         await using var restarted = new ShopFactory();

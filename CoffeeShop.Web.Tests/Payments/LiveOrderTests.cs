@@ -1,5 +1,6 @@
 using System.Net;
 using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Infrastructure;
 using CoffeeShop.Web.Payments;
 using CoffeeShop.Web.Shopping;
 using CoffeeShop.Web.Tests.Infrastructure;
@@ -273,7 +274,7 @@ public class LiveOrderTests(ShopFixture fixture) : PaymentTest(fixture)
 
         await using var scope = Factory.Services.CreateAsyncScope();
         var request = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
-        request.Request.Headers.Cookie = $"{CartCookie.Name}={cartId:N}";
+        request.Request.Headers.Cookie = $"{ShopCookies.HostPrefix}{CartCookie.Name}={cartId:N}";
         scope.ServiceProvider.GetRequiredService<IHttpContextAccessor>().HttpContext = request;
         return await scope.ServiceProvider.GetRequiredService<CartSession>().LoadAsync(CancellationToken.None);
     }

@@ -263,7 +263,8 @@ public sealed class ScaleOutTests(ShopFixture fixture) : PaymentTest(fixture)
     public async Task Checkout_BehindATlsTerminatingLoadBalancer_WorksWithForwardedHeadersEnabled()
     {
         // The README's setting for a load balancer that ends TLS and forwards plain http with X-Forwarded-Proto.
-        var behindProxy = StartInstance(new Dictionary<string, string?> { ["FORWARDEDHEADERS_ENABLED"] = "true" });
+        // AllowedHosts names the public host the balancer forwards.
+        var behindProxy = StartInstance(new Dictionary<string, string?> { ["FORWARDEDHEADERS_ENABLED"] = "true", ["AllowedHosts"] = "shop.example" });
 #pragma warning disable CA2000 // the handler belongs to the client
         using var client = behindProxy.CreateDefaultClient(new Uri("http://shop.example"), new TlsTerminatingProxy());
 #pragma warning restore CA2000

@@ -54,9 +54,10 @@ public class BadInputTests(ShopFixture fixture, BadInputShop shop) : ShopTest(fi
     private const string GoodConfirmationToken = "ctoken_pm_card_visa";
     private const string Nobody = "nobody@example.com";
     private const string NotThePassword = "not-the-password-of-anyone";
-    private const string AntiforgeryCookie = Web.Infrastructure.ShopCookies.Antiforgery;
-    private const string CartCookie = Web.Shopping.CartCookie.Name;
-    private const string AdminCookie = AdminRegistration.CookieName;
+    // The tests' app runs outside Development, where the shop's cookies carry the __Host- prefix.
+    private const string AntiforgeryCookie = Web.Infrastructure.ShopCookies.HostPrefix + Web.Infrastructure.ShopCookies.Antiforgery;
+    private const string CartCookie = Web.Infrastructure.ShopCookies.HostPrefix + Web.Shopping.CartCookie.Name;
+    private const string AdminCookie = Web.Infrastructure.ShopCookies.HostPrefix + AdminRegistration.CookieName;
     private const string Refund = "/Admin/Payments/{paymentId}?handler=Refund";
     private const string Resync = "/Admin/Payments/{paymentId}?handler=Resync";
 

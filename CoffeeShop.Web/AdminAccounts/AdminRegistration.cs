@@ -69,8 +69,14 @@ public static class AdminRegistration
         services.Configure<RazorPagesOptions>(options =>
         {
             options.Conventions.AuthorizeFolder("/Admin", Policy);
-            options.Conventions.AddFolderApplicationModelConvention("/Admin",
-                model => model.Filters.Add(new ServiceFilterAttribute(typeof(RequireTwoFactorFilter))));
+            options.Conventions.AddFolderApplicationModelConvention("/Admin", model =>
+            {
+                model.Filters.Add(new ServiceFilterAttribute(typeof(RequireTwoFactorFilter)));
+                // Every admin response, CSV exports included, stays out of caches: it holds customers' data.
+                model.Filters.Add(new NoStoreAttribute());
+            });
+            // The admin's own account pages (two-factor keys, recovery codes) likewise.
+            options.Conventions.AddAreaFolderApplicationModelConvention("Identity", "/Account", model => model.Filters.Add(new NoStoreAttribute()));
             // The orders desk is the admins' home: /Admin opens it; links keep naming /Admin/Orders.
             options.Conventions.AddPageRouteModelConvention(HomePage, model => model.Selectors.Add(new SelectorModel
             {
@@ -89,12 +95,17 @@ public static class AdminRegistration
     private static void ConfigureCookies(IServiceCollection services, IHostEnvironment environment)
     {
         var secure = ShopCookies.SecurePolicy(environment);
-        string[] identityCookies = [IdentityConstants.ApplicationScheme, IdentityConstants.ExternalScheme,
-            IdentityConstants.TwoFactorUserIdScheme, IdentityConstants.TwoFactorRememberMeScheme];
-        foreach (var scheme in identityCookies)
+        // Named by the shop; outside Development with the __Host- prefix (ShopCookies.Named), so Path=/ and no Domain.
+        (string Scheme, string Name)[] identityCookies = [(IdentityConstants.ApplicationScheme, CookieName),
+            (IdentityConstants.ExternalScheme, IdentityConstants.ExternalScheme),
+            (IdentityConstants.TwoFactorUserIdScheme, IdentityConstants.TwoFactorUserIdScheme),
+            (IdentityConstants.TwoFactorRememberMeScheme, IdentityConstants.TwoFactorRememberMeScheme)];
+        foreach (var (scheme, name) in identityCookies)
         {
             services.Configure<CookieAuthenticationOptions>(scheme, options =>
             {
+                options.Cookie.Name = ShopCookies.Named(name, environment);
+                options.Cookie.Path = "/";
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SecurePolicy = secure;
             });
@@ -102,7 +113,6 @@ public static class AdminRegistration
 
         services.ConfigureApplicationCookie(options =>
         {
-            options.Cookie.Name = CookieName;
             // Lax, not Strict: a link to a payment page from an e-mail or the Stripe Dashboard keeps the session.
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.ExpireTimeSpan = TimeSpan.FromHours(1);

@@ -7,8 +7,11 @@ namespace CoffeeShop.Web.Data;
 
 public static class DataRegistration
 {
-    /// <summary>PostgreSQL through EF Core (pooled contexts, snake_case names) and data-protection keys stored in it.</summary>
-    public static IServiceCollection AddData(this IServiceCollection services)
+    /// <summary>
+    /// PostgreSQL through EF Core (pooled contexts, snake_case names) and data-protection keys stored in it,
+    /// encrypted with the certificate the <c>DataProtection</c> section names.
+    /// </summary>
+    public static IServiceCollection AddData(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DatabaseOptions>()
             .Configure<IConfiguration>((o, config) => o.ConnectionString = config.GetConnectionString("CoffeeShop"))
@@ -23,11 +26,56 @@ public static class DataRegistration
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
 
         // Keys in the database: every instance can read cookies and antiforgery tokens made by the others.
-        services.AddDataProtection()
+        var dataProtection = services.AddDataProtection()
             .SetApplicationName("CoffeeShop")
             .PersistKeysToDbContext<AppDbContext>();
+        ProtectKeyRing(services, dataProtection, configuration);
 
         return services;
+    }
+
+    /// <summary>
+    /// The key ring encrypted at rest with the configured certificate; the previous certificates still decrypt the
+    /// keys written under them (rotation, README). The certificates are opened here because data protection takes
+    /// them at registration; a missing or unreadable one registers nothing and start-up refuses with the problem
+    /// (outside Development a certificate is required; in Development without one the keys stay unencrypted).
+    /// </summary>
+    private static void ProtectKeyRing(IServiceCollection services, IDataProtectionBuilder dataProtection, IConfiguration configuration)
+    {
+        services.AddOptions<KeyRingProtectionOptions>().BindConfiguration(KeyRingProtectionOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<KeyRingProtectionOptions>, KeyRingProtectionValidator>();
+
+        var configured = configuration.GetSection(KeyRingProtectionOptions.Section).Get<KeyRingProtectionOptions>() ?? new KeyRingProtectionOptions();
+        var certificates = KeyRingCertificates.Load(configured, development: true);
+        if (certificates is { Problems.Count: 0, Current: { } current })
+        {
+            // Kept for the life of the app: the key ring is decrypted whenever it is reloaded.
+            dataProtection.ProtectKeysWithCertificate(current).UnprotectKeysWithAnyCertificate([.. certificates.Previous]);
+        }
+        else
+        {
+            certificates.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Whether Development start-up may touch the configured database: only one on this machine. Development
+    /// applies migrations, seeds the catalog and gives the Development admin a known password, so an exported
+    /// production connection string must never reach it; otherwise a warning says what was skipped.
+    /// </summary>
+    public static bool DevelopmentDatabaseIsLocal(this IServiceProvider services)
+    {
+        var connectionString = services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString;
+        if (DatabaseOptions.IsOnThisMachine(connectionString))
+        {
+            return true;
+        }
+
+        services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataRegistration)).LogWarning(
+            "Development start-up applied no migrations and seeded nothing: {Setting} names a database host that is not this machine ({Hosts}); "
+            + "only 127.0.0.1, ::1, localhost or a Unix socket is touched. Point it at a local database.",
+            DatabaseOptions.ConnectionStringKey, string.Join(", ", DatabaseOptions.Hosts(connectionString)));
+        return false;
     }
 
     internal static DbContextOptionsBuilder UseShopDatabase(this DbContextOptionsBuilder options, string connectionString) =>
@@ -69,6 +117,15 @@ public static class DataRegistration
         {
             var problems = DatabaseOptions.Problems(options).ToList();
             return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+
+    private sealed class KeyRingProtectionValidator(IHostEnvironment environment) : IValidateOptions<KeyRingProtectionOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, KeyRingProtectionOptions options)
+        {
+            using var certificates = KeyRingCertificates.Load(options, environment.IsDevelopment());
+            return certificates.Problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(certificates.Problems);
         }
     }
 }

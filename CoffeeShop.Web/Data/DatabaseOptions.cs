@@ -1,3 +1,4 @@
+using System.Net;
 using Npgsql;
 
 namespace CoffeeShop.Web.Data;
@@ -38,5 +39,58 @@ public sealed class DatabaseOptions
         {
             yield return $"The setting {ConnectionStringKey} is not a valid PostgreSQL connection string ({problem}). {where}";
         }
+    }
+
+    /// <summary>
+    /// Whether every host of the connection string is this machine: a loopback address (127.0.0.0/8, ::1),
+    /// <c>localhost</c>, or a Unix socket (a directory path, or an abstract socket starting with @).
+    /// </summary>
+    public static bool IsOnThisMachine(string? connectionString)
+    {
+        var hosts = Hosts(connectionString);
+        return hosts.Count > 0 && hosts.All(IsLoopbackHost);
+    }
+
+    /// <summary>The hosts a connection string names (Npgsql takes a comma-separated list, each with an optional port).</summary>
+    internal static IReadOnlyList<string> Hosts(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return [];
+        }
+
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(connectionString).Host?
+                .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
+        }
+        catch (ArgumentException)
+        {
+            return [];
+        }
+    }
+
+    internal static bool IsLoopbackHost(string host)
+    {
+        if (host.StartsWith('/') || host.StartsWith('@'))
+        {
+            return true;
+        }
+
+        var name = host;
+        if (name.StartsWith('['))
+        {
+            // [::1]:5432
+            var end = name.IndexOf(']', StringComparison.Ordinal);
+            name = end > 0 ? name[1..end] : name;
+        }
+        else if (name.Count(c => c == ':') == 1)
+        {
+            // 127.0.0.1:5432 or localhost:5432; a bare IPv6 address has more than one colon.
+            name = name[..name.IndexOf(':', StringComparison.Ordinal)];
+        }
+
+        return string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(name, out var address) && IPAddress.IsLoopback(address));
     }
 }

@@ -8,6 +8,20 @@ public static class ShopCookies
     /// <summary>TempData's cookie: the one-off message shown after a redirect.</summary>
     public const string Message = "coffeeshop_msg";
 
+    /// <summary>
+    /// Browsers accept a cookie named with this prefix only when it is Secure, has Path=/ and no Domain, so neither a
+    /// sibling subdomain nor a plain-http page can set or overwrite it (cookie tossing, session fixation).
+    /// </summary>
+    public const string HostPrefix = "__Host-";
+
+    /// <summary>
+    /// The name a shop cookie goes by: with <see cref="HostPrefix"/> outside Development, where every shop cookie is
+    /// Secure. Development serves plain http (scripts/run), where a Secure cookie cannot be set and a browser would
+    /// drop a prefixed one without it, so there the name stays plain.
+    /// </summary>
+    public static string Named(string name, IHostEnvironment environment) =>
+        environment.IsDevelopment() ? name : HostPrefix + name;
+
     /// <summary>Secure outside Development; in Development over plain HTTP too, so the shop runs without a certificate.</summary>
     public static CookieSecurePolicy SecurePolicy(IHostEnvironment environment) =>
         environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;

@@ -18,13 +18,16 @@ public static class WebRegistration
         services.AddRazorPages(options => options.Conventions.ConfigureFilter(new RequestGuards.UnknownHandlerFilter()));
         services.AddAntiforgery(options =>
         {
-            options.Cookie.Name = ShopCookies.Antiforgery;
+            options.Cookie.Name = ShopCookies.Named(ShopCookies.Antiforgery, environment);
+            // Set, not left to the request's base path: the __Host- prefix needs Path=/.
+            options.Cookie.Path = "/";
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.Cookie.SecurePolicy = ShopCookies.SecurePolicy(environment);
         });
         services.Configure<CookieTempDataProviderOptions>(options =>
         {
-            options.Cookie.Name = ShopCookies.Message;
+            options.Cookie.Name = ShopCookies.Named(ShopCookies.Message, environment);
+            options.Cookie.Path = "/";
             options.Cookie.SecurePolicy = ShopCookies.SecurePolicy(environment);
         });
         return services;

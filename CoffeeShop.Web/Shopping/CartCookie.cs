@@ -17,11 +17,13 @@ public sealed class CartCookie(IHttpContextAccessor accessor, IHostEnvironment e
 
     private HttpContext Http => accessor.HttpContext ?? throw new InvalidOperationException("No current request.");
 
+    private string CookieName => ShopCookies.Named(Name, environment);
+
     public Guid? Read() =>
-        Http.Request.Cookies.TryGetValue(Name, out var value) && Guid.TryParseExact(value, "N", out var id) ? id : null;
+        Http.Request.Cookies.TryGetValue(CookieName, out var value) && Guid.TryParseExact(value, "N", out var id) ? id : null;
 
     public void Write(Guid cartId) =>
-        Http.Response.Cookies.Append(Name, cartId.ToString("N"), new CookieBuilder
+        Http.Response.Cookies.Append(CookieName, cartId.ToString("N"), new CookieBuilder
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Lax,

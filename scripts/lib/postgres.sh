@@ -57,3 +57,26 @@ ensure_database() {
 connection_string() {
   echo "Host=127.0.0.1;Port=$PG_PORT;Database=$1;Username=postgres"
 }
+
+# Succeeds when every host of a PostgreSQL connection string is this machine: 127.x.x.x, ::1, localhost
+# or a Unix socket (a directory, or @abstract). scripts/run starts the shop in Development, which migrates
+# the database and gives an admin a known password: a production connection string exported in the shell
+# must never get that far.
+connection_is_local() {
+  local part key hosts="" host
+  local -a parts list
+  IFS=';' read -ra parts <<<"$1"
+  for part in "${parts[@]}"; do
+    key="$(printf '%s' "${part%%=*}" | tr -d '[:space:]' | tr '[:upper:]' '[:lower:]')"
+    case "$key" in host|server) hosts="${part#*=}" ;; esac
+  done
+  [ -n "$hosts" ] || return 1
+  IFS=',' read -ra list <<<"$hosts"
+  for host in "${list[@]}"; do
+    host="$(printf '%s' "$host" | tr -d '[:space:]' | tr '[:upper:]' '[:lower:]')"
+    case "$host" in
+      /*|@*|localhost|localhost:[0-9]*|::1|'[::1]'|'[::1]':[0-9]*) ;;
+      *) [[ "$host" =~ ^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(:[0-9]+)?$ ]] || return 1 ;;
+    esac
+  done
+}

@@ -2,6 +2,7 @@ using System.Net;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using CoffeeShop.Web.AdminAccounts;
+using CoffeeShop.Web.Infrastructure;
 using CoffeeShop.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
@@ -90,6 +91,25 @@ public class AdminAccessTests(ShopFixture fixture) : ShopTest(fixture)
         }
     }
 
+    [Fact]
+    public async Task Get_EveryAdminPageCsvExportAndAccountPage_Admin_AnswersNoStore()
+    {
+        var admin = await AdminSession.SignInAsync(Factory);
+        // Every page the app serves under /Admin (the orders and products CSV exports among them), the payments
+        // export (a handler of the payments page) and the admin's own account pages.
+        string[] urls = [.. AdminPages(), "/Admin/Payments?handler=Export", "/Identity/Account/Manage", "/Identity/Account/Manage/TwoFactorAuthentication"];
+        Assert.Contains("/Admin/Orders/Export", urls);
+        Assert.Contains("/Admin/Products/Export", urls);
+
+        foreach (var url in urls)
+        {
+            var response = await admin.GetAsync(url);
+
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url} answered {(int)response.StatusCode}");
+            Assert.True(response.Headers.CacheControl?.NoStore == true, $"{url} answered Cache-Control: {response.Headers.CacheControl}");
+        }
+    }
+
     [Theory]
     [InlineData("/Identity/Account/Register")]
     [InlineData("/Identity/Account/RegisterConfirmation?email=admin%40coffeeshop.test")]
@@ -147,7 +167,7 @@ public class AdminAccessTests(ShopFixture fixture) : ShopTest(fixture)
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/Admin", response.Headers.Location!.OriginalString);
-        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(AdminRegistration.CookieName + "=", StringComparison.Ordinal));
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(ShopCookies.HostPrefix + AdminRegistration.CookieName + "=", StringComparison.Ordinal));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
@@ -194,7 +214,7 @@ public class AdminAccessTests(ShopFixture fixture) : ShopTest(fixture)
         var page = await HtmlForms.ParseAsync(response);
         Assert.Equal("Wrong email or password.", page.QuerySelector(".errors li")!.TextContent);
         Assert.Equal("", page.QuerySelector<IHtmlInputElement>("input[name='Input.Password']")!.Value);
-        Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith(AdminRegistration.CookieName, StringComparison.Ordinal)));
+        Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith(ShopCookies.HostPrefix + AdminRegistration.CookieName, StringComparison.Ordinal)));
         Assert.Equal(1, (await UserAsync("admin@coffeeshop.test")).AccessFailedCount);
     }
 
