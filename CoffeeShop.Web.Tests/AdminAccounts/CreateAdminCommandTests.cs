@@ -40,7 +40,10 @@ public class CreateAdminCommandTests(ShopFixture fixture) : ShopTest(fixture)
         var run = await RunAsync(NewPassword, "--email", Email);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal($"Created the admin {Email}.", run.Output.Trim());
+        var lines = run.Output.Trim().Split('\n').Select(l => l.Trim()).ToList();
+        Assert.Equal($"Created the admin {Email}.", lines[0]);
+        Assert.Contains("two-factor", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("https://localhost/Identity/Account/Manage/EnableAuthenticator?token=", lines[2], StringComparison.Ordinal);
         Assert.Equal([(Email, true)], await UsersAsync());
         Assert.Equal(HttpStatusCode.Redirect, await SignInAsync(NewPassword));
     }

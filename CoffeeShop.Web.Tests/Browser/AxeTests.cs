@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CoffeeShop.Web.AdminAccounts;
 using CoffeeShop.Web.Domain;
 using CoffeeShop.Web.Tests.Infrastructure;
 using CoffeeShop.Web.Tests.Pages.Orders;
@@ -8,6 +9,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using OtpNet;
 using static Microsoft.Playwright.Assertions;
 
 namespace CoffeeShop.Web.Tests.Browser;
@@ -75,6 +77,11 @@ public sealed class AxeTests(ShopFixture fixture, BrowserFixture browser)
         ["admin email previews"] = new("/Admin/Emails/Preview", Admin: true, EnterFrames: false),
         ["enrolment"] = new("/Admin/Team", Admin: true, Then: OpenEnrolmentLinkAsync),
         ["enrolment link used up"] = new("/Enrol?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", Status: 410),
+        ["authenticator set-up"] = new("/Admin", Admin: true, Then: OpenAuthenticatorLinkAsync),
+        ["two-factor turned on"] = new("/Admin", Admin: true, Then: SetUpAuthenticatorAsync),
+        ["authenticator without a link"] = new("/Identity/Account/Manage/EnableAuthenticator", Admin: true, Status: 403),
+        ["sign-in code"] = new("/Identity/Account/LoginWith2fa", Before: ToTheSecondStepAsync),
+        ["sign-in recovery code"] = new("/Identity/Account/LoginWithRecoveryCode", Before: ToTheSecondStepAsync),
     };
 
     public static TheoryData<string> PageNames => [.. Pages.Keys];
@@ -242,6 +249,44 @@ public sealed class AxeTests(ShopFixture fixture, BrowserFixture browser)
         // The link is on the shop's public address (Email:ShopUrl), not the loopback port this browser uses.
         var link = new Uri(await session.Page.Locator("#enrolment-url").InputValueAsync());
         await session.GotoAsync(link.PathAndQuery);
+    }
+
+    /// <summary>create-admin run again for the signed-in admin: its new key signs the browser out, so the link leads through the sign-in form.</summary>
+    private static async Task OpenAuthenticatorLinkAsync(BrowserSession session)
+    {
+        var link = (await CreateAdminCommand.EnrolmentLinkAsync(session.Factory.Services, AdminEmail))!.Url;
+        await session.Page.GotoAsync(link.IsAbsoluteUri ? link.PathAndQuery : link.OriginalString);
+        await session.SignInAsync(AdminEmail);
+        await session.WaitForPathAsync("^/Identity/Account/Manage/EnableAuthenticator");
+        await Expect(session.Page.Locator("#qr-code")).ToBeVisibleAsync();
+    }
+
+    private static async Task SetUpAuthenticatorAsync(BrowserSession session)
+    {
+        await OpenAuthenticatorLinkAsync(session);
+        var page = session.Page;
+        var key = (await page.Locator("#shared-key").TextContentAsync())!.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
+        await page.GetByLabel("Code from the app").FillAsync(new Totp(Base32Encoding.ToBytes(key)).ComputeTotp(DateTime.UtcNow));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in" }).ClickAsync();
+        await Expect(page.Locator("#recovery-codes")).ToBeVisibleAsync();
+    }
+
+    /// <summary>An admin with an authenticator gives the password; the browser is then at the code step.</summary>
+    private static async Task ToTheSecondStepAsync(BrowserSession session)
+    {
+        const string Email = "axe-two-factor@coffeeshop.test";
+        var user = await AdminSession.CreateUserAsync(session.Factory, Email, admin: true);
+        await using (var scope = session.Factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+            var stored = (await users.FindByIdAsync(user.Id))!;
+            await users.ResetAuthenticatorKeyAsync(stored);
+            await users.SetTwoFactorEnabledAsync(stored, true);
+        }
+
+        await session.GotoAsync("/Identity/Account/Login");
+        await session.SignInAsync(Email);
+        await session.WaitForPathAsync("^/Identity/Account/LoginWith2fa");
     }
 
     // The browser would stop a malformed address (type=email); an old browser or a script would not.

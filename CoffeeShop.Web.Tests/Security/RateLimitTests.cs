@@ -2,6 +2,7 @@ using System.Net;
 using CoffeeShop.Web.Infrastructure;
 using CoffeeShop.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
@@ -79,6 +80,83 @@ public class RateLimitTests(ShopFixture fixture) : ShopTest(fixture)
         var third = await AdminSession.SubmitSignInAsync(client, "nobody@example.com", "wrong-password-000");
 
         AssertTooManyRequests(third);
+    }
+
+    /// <summary>An admin with an authenticator and recovery codes, signed in with the password (one sign-in POST) and at the code step.</summary>
+    private static async Task<(HttpClient Client, string Key, IReadOnlyList<string> RecoveryCodes)> AtTheSecondStepAsync(ShopFactory shop)
+    {
+        var user = await AdminSession.CreateUserAsync(shop, "second-step@coffeeshop.test", admin: true);
+        string key;
+        List<string> codes;
+        await using (var scope = shop.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+            var stored = (await users.FindByIdAsync(user.Id))!;
+            await users.ResetAuthenticatorKeyAsync(stored);
+            key = (await users.GetAuthenticatorKeyAsync(stored))!;
+            await users.SetTwoFactorEnabledAsync(stored, true);
+            codes = [.. (await users.GenerateNewTwoFactorRecoveryCodesAsync(stored, 10))!];
+        }
+
+        var client = shop.CreateBrowserClient();
+        var signIn = await AdminSession.SubmitSignInAsync(client, "second-step@coffeeshop.test", AdminSession.Password);
+        Assert.Contains("LoginWith2fa", signIn.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        return (client, key, codes);
+    }
+
+    private async Task<int> RecoveryCodesLeftAsync(ShopFactory shop)
+    {
+        await using var scope = shop.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        return await users.CountRecoveryCodesAsync((await users.FindByEmailAsync("second-step@coffeeshop.test"))!);
+    }
+
+    [Fact]
+    public async Task Post_RecoveryCode_CountsWithTheSignInPosts_AndTheAttemptOverTheLimitIs429EvenWithTheRightCode()
+    {
+        await using var shop = Limited();
+        var (client, _, codes) = await AtTheSecondStepAsync(shop);
+        var page = await client.GetDocumentAsync("/Identity/Account/LoginWithRecoveryCode?returnUrl=%2FAdmin");
+
+        // The password was the first sign-in POST of this minute; a wrong recovery code is the second.
+        var wrong = await client.SubmitAsync(page.Form("#recovery-form"), new Dictionary<string, string?> { ["Input.RecoveryCode"] = "wrong-code" });
+        var right = await client.SubmitAsync(page.Form("#recovery-form"), new Dictionary<string, string?> { ["Input.RecoveryCode"] = codes[0] });
+
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        AssertTooManyRequests(right);
+        Assert.Equal(10, await RecoveryCodesLeftAsync(shop));
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync(new Uri(ShopFactory.BaseAddress, "/Admin/Payments"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_RecoveryCode_UnderTheLimit_SignsInOnceWithEachCode()
+    {
+        await using var shop = Limited();
+        var (client, _, codes) = await AtTheSecondStepAsync(shop);
+        var page = await client.GetDocumentAsync("/Identity/Account/LoginWithRecoveryCode?returnUrl=%2FAdmin%2FPayments");
+
+        var signedIn = await client.SubmitAsync(page.Form("#recovery-form"), new Dictionary<string, string?> { ["Input.RecoveryCode"] = codes[0] });
+
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal("/Admin/Payments", signedIn.Headers.Location!.OriginalString);
+        Assert.Equal(9, await RecoveryCodesLeftAsync(shop));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(ShopFactory.BaseAddress, "/Admin/Payments"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_AuthenticatorCode_OverTheSignInLimit_Is429EvenWithTheRightCode()
+    {
+        await using var shop = Limited();
+        var (client, key, _) = await AtTheSecondStepAsync(shop);
+        var page = await client.GetDocumentAsync("/Identity/Account/LoginWith2fa");
+        var code = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(key)).ComputeTotp(DateTime.UtcNow);
+
+        var wrong = await client.SubmitAsync(page.Form("#two-factor-form"), new Dictionary<string, string?> { ["Input.TwoFactorCode"] = code == "000000" ? "111111" : "000000" });
+        var right = await client.SubmitAsync(page.Form("#two-factor-form"), new Dictionary<string, string?> { ["Input.TwoFactorCode"] = code });
+
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        AssertTooManyRequests(right);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync(new Uri(ShopFactory.BaseAddress, "/Admin/Payments"))).StatusCode);
     }
 
     [Fact]

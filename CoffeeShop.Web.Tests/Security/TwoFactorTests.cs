@@ -73,4 +73,18 @@ public class TwoFactorTests(ShopFixture fixture) : ShopTest(fixture)
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
         Assert.Contains("/Identity/Account/Login", after.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Get_SecondSignInSteps_WithoutThePasswordStep_LeadBackToSignIn()
+    {
+        var client = Factory.CreateBrowserClient();
+
+        var code = await client.GetAsync(new Uri(ShopFactory.BaseAddress, "/Identity/Account/LoginWith2fa?returnUrl=%2FAdmin%2FTeam"));
+        var recovery = await client.GetAsync(new Uri(ShopFactory.BaseAddress, "/Identity/Account/LoginWithRecoveryCode"));
+
+        Assert.Equal(HttpStatusCode.Redirect, code.StatusCode);
+        Assert.Equal("/Identity/Account/Login?returnUrl=%2FAdmin%2FTeam", code.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, recovery.StatusCode);
+        Assert.StartsWith("/Identity/Account/Login", recovery.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
 }

@@ -16,6 +16,10 @@ public sealed class AdminOptions
     [Range(1, 30 * 24, ErrorMessage = "The setting Admin:InvitationHours must be between 1 and 720. Set it in appsettings.json or the environment variable Admin__InvitationHours.")]
     public int InvitationHours { get; set; } = 72;
 
+    /// <summary>How long the link to set up an authenticator works, from create-admin or from accepting an invitation.</summary>
+    [Range(1, 30 * 24, ErrorMessage = "The setting Admin:EnrolmentTokenHours must be between 1 and 720. Set it in appsettings.json or the environment variable Admin__EnrolmentTokenHours.")]
+    public int EnrolmentTokenHours { get; set; } = 72;
+
     /// <summary>Admins must have an authenticator (TOTP) before any admin page opens; unset means "outside Development".</summary>
     public bool? RequireTwoFactor { get; set; }
 

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -16,6 +17,9 @@ public static class AdminRegistration
     public const string CookieName = "coffeeshop_admin";
     public const string SignInPath = "/Identity/Account/Login";
     public const int MinimumPasswordLength = 12;
+
+    /// <summary>Identity's claim of how a session signed in: "mfa" with a second factor, "pwd" with a password alone.</summary>
+    public const string AuthenticationMethod = "amr";
 
     /// <summary>Where an admin lands: at /Admin, and after signing in without a page to return to.</summary>
     public const string HomePage = "/Admin/Orders/Index";
@@ -59,12 +63,28 @@ public static class AdminRegistration
         // The security stamp is checked on every request: an admin disabled or removed on the Team page (or
         // whose password create-admin reset) is signed out at their next click, not half an hour later.
         // Only staff have accounts, so the cost is one user lookup per staff request.
-        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
+        services.Configure<SecurityStampValidatorOptions>(options =>
+        {
+            options.ValidationInterval = TimeSpan.Zero;
+            // Each check rebuilds the principal from the user, which would drop how the session signed in ("amr":
+            // "mfa" after a second factor, "pwd" after a password alone); the authenticator page relies on it.
+            options.OnRefreshingPrincipal = context =>
+            {
+                if (context.CurrentPrincipal?.FindFirst(AuthenticationMethod) is { } method && context.NewPrincipal?.Identity is ClaimsIdentity identity
+                    && !identity.HasClaim(c => c.Type == AuthenticationMethod))
+                {
+                    identity.AddClaim(new Claim(AuthenticationMethod, method.Value));
+                }
+
+                return Task.CompletedTask;
+            };
+        });
 
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.RequireRole(Role));
         // By folder, so a page added under Pages/Admin later is protected without remembering an attribute.
         services.AddScoped<RequireTwoFactorFilter>();
         services.AddScoped<AdminTeam>();
+        services.AddScoped<AuthenticatorEnrolment>();
         services.AddScoped<AdminPasswordReset>();
         services.Configure<RazorPagesOptions>(options =>
         {

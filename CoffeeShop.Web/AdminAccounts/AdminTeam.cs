@@ -30,7 +30,7 @@ public sealed record InvitationOutcome(bool Applied, string Message, Uri? Link =
 /// email is queued in it too (a refused or rolled-back invitation sends nothing).
 /// </summary>
 public sealed class AdminTeam(AppDbContext db, UserManager<IdentityUser> users, IOptions<AdminOptions> options, IOptions<IdentityOptions> identity,
-    IOptions<EmailOptions> emailOptions, TimeProvider clock)
+    IOptions<EmailOptions> emailOptions, AuthenticatorEnrolment enrolment, TimeProvider clock)
 {
     /// <summary>The key of <c>pg_advisory_xact_lock</c> that serialises team changes ("team" in ASCII).</summary>
     private const long TeamLockKey = 0x7465616d;
@@ -172,6 +172,7 @@ public sealed class AdminTeam(AppDbContext db, UserManager<IdentityUser> users, 
     /// <summary>
     /// Creates the admin of a pending invitation and uses the link up, in one transaction under the team lock:
     /// two submits of one link create one admin. Null invitation means the link is not (or no longer) valid.
+    /// The link's token then becomes the new admin's authenticator enrolment token (<see cref="AuthenticatorEnrolment"/>).
     /// </summary>
     public async Task<(AdminInvitation? Invitation, IReadOnlyList<string> Problems)> EnrolAsync(string? token, string password, CancellationToken cancellationToken)
     {
@@ -199,6 +200,8 @@ public sealed class AdminTeam(AppDbContext db, UserManager<IdentityUser> users, 
         {
             throw new InvalidOperationException("The new admin could not be given the Admin role: " + string.Join(" ", role.Errors.Select(e => e.Description)));
         }
+
+        await enrolment.IssueForInvitationAsync(user, invitation.TokenHash);
 
         var now = clock.GetUtcNow();
         invitation.AcceptedAt = now;

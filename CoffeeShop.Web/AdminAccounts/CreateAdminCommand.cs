@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Net.Mail;
 using System.Text;
 using CoffeeShop.Web.Data;
@@ -13,7 +14,8 @@ namespace CoffeeShop.Web.AdminAccounts;
 /// A new address becomes an admin; an existing user gets the Admin role, the given password and any
 /// lockout cleared, so the same command recovers a forgotten password. Running it twice leaves one
 /// user. The password comes from <c>COFFEESHOP_ADMIN_PASSWORD</c> or one line of standard input, never
-/// from the command line, which other users of the machine can read in the process list.
+/// from the command line, which other users of the machine can read in the process list. An admin without
+/// two-factor sign-in also gets a new one-time link to set up an authenticator, printed here.
 /// </summary>
 public static class CreateAdminCommand
 {
@@ -47,9 +49,14 @@ public static class CreateAdminCommand
         }
 
         CreateAdminResult result;
+        EnrolmentLink? link = null;
         try
         {
             result = await CreateAdminAsync(services, email, password);
+            if (result.Succeeded)
+            {
+                link = await EnrolmentLinkAsync(services, email);
+            }
         }
         catch (Exception ex) when (ex is DbException or OptionsValidationException or InvalidOperationException)
         {
@@ -70,7 +77,36 @@ public static class CreateAdminCommand
         await output.WriteLineAsync(result.Outcome == CreateAdminOutcome.Created
             ? $"Created the admin {email.Trim()}."
             : $"{email.Trim()} is an admin; its password is set and any lockout cleared.");
+        if (link is not null)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Before any admin page opens, the admin signs in and sets up two-factor sign-in at this one-time link (until {link.ExpiresAt:yyyy-MM-dd HH:mm} UTC; give it only to them):"));
+            await output.WriteLineAsync(link.Url.IsAbsoluteUri
+                ? link.Url.AbsoluteUri
+                : $"{link.Url.OriginalString} (after the shop's address; set Email:ShopUrl to have it printed whole)");
+        }
+        else
+        {
+            await output.WriteLineAsync("Two-factor sign-in is already set up for this admin and stays as it is.");
+        }
+
         return 0;
+    }
+
+    /// <summary>
+    /// A new authenticator enrolment link for an admin without two-factor sign-in (replacing any earlier link);
+    /// null when two-factor is already on. Not part of <see cref="CreateAdminAsync"/>: the Development seed
+    /// calls that on every start and must not renew the key each time.
+    /// </summary>
+    public static async Task<EnrolmentLink?> EnrolmentLinkAsync(IServiceProvider services, string email)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        await using var scope = services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        var user = await users.FindByEmailAsync(email.Trim()) ?? throw new InvalidOperationException($"No user {email.Trim()} to enrol.");
+        return await users.GetTwoFactorEnabledAsync(user)
+            ? null
+            : await scope.ServiceProvider.GetRequiredService<AuthenticatorEnrolment>().IssueAsync(user);
     }
 
     /// <summary>Creates or updates the admin in one transaction; refuses without changing anything.</summary>

@@ -28,12 +28,6 @@ public static class RateLimits
     public const string RefundPosts = "refund-posts";
 
     /// <summary>
-    /// The default UI's second sign-in steps: they are not our page models, so they carry the sign-in
-    /// policy by page rather than by attribute (every route and handler name of the page still counts).
-    /// </summary>
-    private static readonly string[] IdentitySignInPages = ["/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode"];
-
-    /// <summary>
     /// Per-client fixed windows on the handlers marked <see cref="RateLimitedAttribute"/> (checkout, sign-in
     /// and refund POSTs), and the <see cref="PaymentStatusChecks"/> policy for the pages that carry it.
     /// Rejections are 429 with Retry-After. The Stripe webhook is never limited: Stripe's retries must
@@ -75,17 +69,15 @@ public static class RateLimits
         response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Reads <see cref="RateLimitedAttribute"/> (and the Identity sign-in pages) into each page's <see cref="HandlerRateLimits"/>.</summary>
+    /// <summary>Reads <see cref="RateLimitedAttribute"/> into each page's <see cref="HandlerRateLimits"/>.</summary>
     private sealed class HandlerRateLimitConvention : IPageApplicationModelConvention
     {
         public void Apply(PageApplicationModel model)
         {
-            var identitySignIn = model.AreaName == "Identity" && IdentitySignInPages.Contains(model.ViewEnginePath, StringComparer.OrdinalIgnoreCase);
             var policies = new Dictionary<MethodInfo, string>();
             foreach (var handler in model.HandlerMethods)
             {
-                var policy = handler.Attributes.OfType<RateLimitedAttribute>().SingleOrDefault()?.Policy
-                    ?? (identitySignIn && HttpMethods.IsPost(handler.HttpMethod) ? SignInPosts : null);
+                var policy = handler.Attributes.OfType<RateLimitedAttribute>().SingleOrDefault()?.Policy;
                 if (policy is null)
                 {
                     continue;

@@ -49,7 +49,7 @@ public static class LetterText
     });
 
     public static string AdminInvitation(LinkLetter letter) => Write(letter.ShopName, AdminInvitationEmail.Subject(letter), text => text
-        .Line($"A colleague invited you to run {letter.ShopName} with them. Open the link below to choose your password and set up two-factor sign-in. The link works once, for {letter.ValidHours} hours.")
+        .Line($"A colleague invited you to run {letter.ShopName} with them. Open the link below to choose your password, then to set up two-factor sign-in with an authenticator app: each step works once, and the link is the only way to take the second. It works for {letter.ValidHours} hours.")
         .AppendLine()
         .Line($"Accept the invitation: {letter.Link}")
         .AppendLine()

@@ -9,7 +9,8 @@ namespace CoffeeShop.Web.Pages.Enrol;
 
 /// <summary>
 /// /Enrol?token=…: a colleague invited on the Team page sets a password and becomes an admin. The link works
-/// once and until it expires; afterwards the page answers 410 with a plain explanation.
+/// once and until it expires; afterwards the page answers 410 with a plain explanation. The same token then
+/// sets up the new admin's authenticator (<see cref="AuthenticatorEnrolment"/>).
 /// </summary>
 [AllowAnonymous]
 public class IndexModel(AdminTeam team) : PageModel
@@ -25,6 +26,9 @@ public class IndexModel(AdminTeam team) : PageModel
     public bool LinkUnusable { get; private set; }
 
     public bool Enrolled { get; private set; }
+
+    /// <summary>After enrolling: the authenticator set-up, which takes the same token once more.</summary>
+    public string? AuthenticatorLink { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -77,6 +81,7 @@ public class IndexModel(AdminTeam team) : PageModel
         }
 
         Enrolled = true;
+        AuthenticatorLink = $"{RequireTwoFactorFilter.EnrolPath}?token={Uri.EscapeDataString(Token!)}";
         Input = new EnrolInput();
         return Page();
     }
