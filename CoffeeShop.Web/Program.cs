@@ -29,6 +29,7 @@ builder.Services.AddRazorPagesWithCookies(builder.Environment);
 builder.Services.AddPageCaches();
 builder.Services.AddShopSecurityHeaders();
 builder.Services.AddShopRateLimits();
+builder.Services.AddTrustedProxies();
 
 var app = builder.Build();
 
@@ -43,6 +44,7 @@ if (app.Environment.IsDevelopment())
     await app.Services.SeedCatalogAsync();
 }
 
+app.UseTrustedProxies();
 app.UseObservability();
 app.UseShopPipeline();
 app.MapPagesAndStaticAssets();

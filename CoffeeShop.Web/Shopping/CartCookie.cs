@@ -8,13 +8,12 @@ namespace CoffeeShop.Web.Shopping;
 /// </summary>
 public sealed class CartCookie(IHttpContextAccessor accessor, IHostEnvironment environment, TimeProvider clock)
 {
-    public const string Name = "coffeeshop_cart";
+    public const string Name = ShopCookies.Cart;
     private static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
 
     private HttpContext Http => accessor.HttpContext ?? throw new InvalidOperationException("No current request.");
 
-    public Guid? Read() =>
-        Http.Request.Cookies.TryGetValue(Name, out var value) && Guid.TryParseExact(value, "N", out var id) ? id : null;
+    public Guid? Read() => ShopCookies.CartIdOf(Http.Request);
 
     public void Write(Guid cartId) =>
         Http.Response.Cookies.Append(Name, cartId.ToString("N"), new CookieBuilder
