@@ -32,6 +32,29 @@ public sealed class TrustedProxyOptions
     public IEnumerable<IPAddress> Proxies() => KnownProxies.Select(p => IPAddress.Parse(p.Trim()));
 
     /// <summary>
+    /// CIDR with the network's first address. .NET accepts <c>10.0.0.1/8</c> as 10.0.0.0/8; refused here, since
+    /// whoever wrote it may have meant the one proxy 10.0.0.1 and would trust sixteen million addresses.
+    /// </summary>
+    private static bool IsNetwork(string text)
+    {
+        if (!System.Net.IPNetwork.TryParse(text, out var network))
+        {
+            return false;
+        }
+
+        var written = IPAddress.Parse(text[..text.IndexOf('/', StringComparison.Ordinal)]).GetAddressBytes();
+        for (var bit = network.PrefixLength; bit < written.Length * 8; bit++)
+        {
+            if ((written[bit / 8] & (0x80 >> (bit % 8))) != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Every malformed entry, and the host's own switch: <c>ASPNETCORE_FORWARDEDHEADERS_ENABLED</c> makes ASP.NET Core
     /// believe the headers from any sender (and would apply them a second time after ours), so it is refused.
     /// </summary>
@@ -39,7 +62,7 @@ public sealed class TrustedProxyOptions
     {
         for (var i = 0; i < options.KnownNetworks.Count; i++)
         {
-            if (!System.Net.IPNetwork.TryParse(options.KnownNetworks[i].Trim(), out _))
+            if (!IsNetwork(options.KnownNetworks[i].Trim()))
             {
                 yield return $"The setting ForwardedHeaders:KnownNetworks:{i} ('{options.KnownNetworks[i]}') is not a network in CIDR form with its first address, like 10.0.0.0/8 or fd00::/8 (environment variable ForwardedHeaders__KnownNetworks__{i}).";
             }
