@@ -25,6 +25,12 @@ public class StartupTests
     [InlineData("RateLimits:CheckoutPostsPerMinute", "0", "RateLimits:CheckoutPostsPerMinute must be between 1 and 100000")]
     [InlineData("RateLimits:SignInPostsPerMinute", "-1", "RateLimits:SignInPostsPerMinute must be between 1 and 100000")]
     [InlineData("RateLimits:RefundPostsPerMinute", "100001", "RateLimits:RefundPostsPerMinute must be between 1 and 100000")]
+    [InlineData("RateLimits:CheckoutPostsPerCartPerMinute", "0", "RateLimits:CheckoutPostsPerCartPerMinute must be between 1 and 100000")]
+    [InlineData("ForwardedHeaders:KnownNetworks:0", "10.0.0.1/8", "ForwardedHeaders:KnownNetworks:0 ('10.0.0.1/8') is not a network in CIDR form")]
+    [InlineData("ForwardedHeaders:KnownNetworks:0", "10.0.0.0", "ForwardedHeaders:KnownNetworks:0 ('10.0.0.0') is not a network in CIDR form")]
+    [InlineData("ForwardedHeaders:KnownProxies:0", "nginx", "ForwardedHeaders:KnownProxies:0 ('nginx') is not an IP address")]
+    [InlineData("ForwardedHeaders:ForwardLimit", "0", "ForwardedHeaders:ForwardLimit must be from 1 to 10")]
+    [InlineData("PageCache:MaxFirstVisitPages", "-1", "PageCache:MaxFirstVisitPages must be from 0 (off) to 100000")]
     [InlineData("Email:Smtp:Host", "", "Email:Smtp:Host is missing")]
     [InlineData("Email:Smtp:Port", "70000", "Email:Smtp:Port must be between 1 and 65535")]
     [InlineData("Email:From", "", "Email:From is missing or not an email address")]
@@ -86,6 +92,22 @@ public class StartupTests
         var message = Flatten(Assert.ThrowsAny<Exception>(() => factory.CreateBrowserClient()));
 
         Assert.Contains(expected, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_WithAspNetCoreForwardedHeadersEnabled_FailsBecauseItTrustsAnySender()
+    {
+        // ASPNETCORE_FORWARDEDHEADERS_ENABLED, as the host reads it; even with a proxy configured it would apply the headers twice.
+        using var factory = new ShopFactory(settings: new Dictionary<string, string?>
+        {
+            ["FORWARDEDHEADERS_ENABLED"] = "true",
+            ["ForwardedHeaders:KnownProxies:0"] = "10.0.0.2",
+        });
+
+        var message = Flatten(Assert.ThrowsAny<Exception>(() => factory.CreateBrowserClient()));
+
+        Assert.Contains("ASPNETCORE_FORWARDEDHEADERS_ENABLED trusts X-Forwarded-For and X-Forwarded-Proto from any sender", message, StringComparison.Ordinal);
+        Assert.Contains("ForwardedHeaders:KnownNetworks", message, StringComparison.Ordinal);
     }
 
     [Fact]

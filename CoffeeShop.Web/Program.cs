@@ -32,6 +32,7 @@ builder.Services.AddPageCaches();
 builder.Services.AddShopSecurityHeaders();
 builder.Services.AddShopRateLimits();
 builder.Services.AddShopHostFiltering();
+builder.Services.AddTrustedProxies();
 
 var app = builder.Build();
 
@@ -46,6 +47,7 @@ if (app.Environment.IsDevelopment() && app.Services.DevelopmentDatabaseIsLocal()
     await app.Services.SeedCatalogAsync();
 }
 
+app.UseTrustedProxies();
 app.UseObservability();
 app.UseShopPipeline();
 app.MapPagesAndStaticAssets();

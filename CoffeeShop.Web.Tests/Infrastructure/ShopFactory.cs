@@ -70,6 +70,7 @@ public class ShopFactory(
             ["Reconciliation:Enabled"] = "false",
             // Many tests post from one (unknown) client address; the rate-limit tests set their own limits.
             ["RateLimits:CheckoutPostsPerMinute"] = "100000",
+            ["RateLimits:CheckoutPostsPerCartPerMinute"] = "100000",
             ["RateLimits:SignInPostsPerMinute"] = "100000",
             ["RateLimits:RefundPostsPerMinute"] = "100000",
             ["RateLimits:PaymentStatusChecksPerMinute"] = "100000",
@@ -102,6 +103,8 @@ public class ShopFactory(
             builder.UseSetting(key, value);
         }
 
+        // A test may say which address a request's connection comes from (SocketAddresses.ConnectFrom).
+        builder.ConfigureServices(s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, SocketAddresses>());
         if (services is not null)
         {
             builder.ConfigureServices(services);

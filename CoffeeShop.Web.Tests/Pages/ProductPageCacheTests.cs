@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using CoffeeShop.Web.Infrastructure;
 using CoffeeShop.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -11,9 +12,86 @@ namespace CoffeeShop.Web.Tests.Pages;
 /// First visits to a product page share one rendering (FirstVisitPageCacheMiddleware), yet every visitor
 /// still gets an antiforgery cookie and token of their own that work only together.
 /// </summary>
-public class ProductPageCacheTests(ShopFixture fixture) : ShopTest(fixture)
+public partial class ProductPageCacheTests(ShopFixture fixture) : ShopTest(fixture)
 {
     private const string Page = "/Products/kiambu-aa";
+
+    private static int CountIn(ShopFactory factory) => factory.Services.GetRequiredService<FirstVisitPageCacheMiddleware>().Count;
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"[^\"]*\"")]
+    private static partial Regex TokenField();
+
+    [Fact]
+    public async Task Get_ProductPage_UnderCaseAndTrailingSlashVariantsOfItsRoute_IsOneEntry()
+    {
+        await Factory.CreateBrowserClient().GetDocumentAsync(Page);
+        await SetKiambuPriceAsync(1777);
+
+        var variants = new List<string>();
+        foreach (var path in new[] { "/products/kiambu-aa/", "/PRODUCTS/kiambu-aa", "/Products/kiambu-aa/" })
+        {
+            variants.Add(PriceOn(await Factory.CreateBrowserClient().GetDocumentAsync(path)));
+        }
+
+        // Every variant was served the stored rendering (the old price): one page, one slug, one entry.
+        Assert.All(variants, price => Assert.Equal("€16.90", price));
+        Assert.Equal(1, CountIn(Factory));
+        // The slug is looked up as written: another casing is not this page, and is not stored.
+        Assert.Equal(HttpStatusCode.NotFound, (await Factory.CreateBrowserClient().GetAsync("/Products/KIAMBU-AA")).StatusCode);
+        Assert.Equal(1, CountIn(Factory));
+    }
+
+    [Fact]
+    public async Task Get_ProductPages_MoreThanTheLimit_KeepsAtMostTheLimitAndServesEveryPage()
+    {
+        await using var factory = new ShopFactory(Stripe, new Dictionary<string, string?> { ["PageCache:MaxFirstVisitPages"] = "2" });
+
+        foreach (var slug in new[] { "kiambu-aa", "huila-el-mirador", "sumatra-gayo", "cerrado-sunrise" })
+        {
+            var page = await factory.CreateBrowserClient().GetDocumentAsync($"/Products/{slug}");
+
+            Assert.NotEmpty(page.Form("form.add").AntiforgeryToken());
+            Assert.True(CountIn(factory) <= 2, $"{CountIn(factory)} entries after /Products/{slug}");
+        }
+
+        // Still a cache: what fits is kept.
+        Assert.NotEqual(0, CountIn(factory));
+    }
+
+    [Fact]
+    public async Task Get_ProductPage_ExpiredEntry_IsNotServedAndIsSweptOut()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var factory = new ShopFactory(Stripe, services: s => s.AddSingleton<TimeProvider>(clock));
+        await factory.CreateBrowserClient().GetDocumentAsync(Page);
+        await SetKiambuPriceAsync(1777);
+
+        clock.Advance(new PageCacheOptions().Lifetime + TimeSpan.FromSeconds(1));
+        // Another page's visit: the cache looks for expired entries and drops Kiambu's without anyone asking for it.
+        await factory.CreateBrowserClient().GetDocumentAsync("/Products/huila-el-mirador");
+
+        Assert.True(await Waits.UntilAsync(() => CountIn(factory) == 1, TimeSpan.FromSeconds(10)), $"{CountIn(factory)} entries");
+        Assert.Equal("€17.77", PriceOn(await factory.CreateBrowserClient().GetDocumentAsync(Page)));
+    }
+
+    [Fact]
+    public async Task Get_ProductPage_CachedCopy_EqualsAFreshRenderingExceptTheToken()
+    {
+        await using var uncached = new ShopFactory(Stripe, new Dictionary<string, string?> { ["PageCache:MaxFirstVisitPages"] = "0" });
+        await Factory.CreateBrowserClient().GetAsync(Page);
+        var cached = await Factory.CreateBrowserClient().GetAsync("/products/kiambu-aa/");
+        var fresh = await uncached.CreateBrowserClient().GetAsync(Page);
+
+        Assert.Equal(1, CountIn(Factory));
+        Assert.Equal(0, CountIn(uncached));
+        var cachedBody = await cached.Content.ReadAsStringAsync();
+        var freshBody = await fresh.Content.ReadAsStringAsync();
+        Assert.NotEqual(TokenField().Match(cachedBody).Value, TokenField().Match(freshBody).Value);
+        Assert.Equal(TokenField().Replace(freshBody, "TOKEN"), TokenField().Replace(cachedBody, "TOKEN"));
+        Assert.Equal(fresh.Content.Headers.ContentType, cached.Content.Headers.ContentType);
+        Assert.Equal(fresh.Headers.CacheControl, cached.Headers.CacheControl);
+        Assert.Contains(cached.Headers.GetValues("Set-Cookie"), c => c.StartsWith(ShopCookies.Antiforgery + "=", StringComparison.Ordinal));
+    }
 
     [Fact]
     public async Task Get_ProductPage_FirstVisitsShareOneRendering_EachWithItsOwnToken()

@@ -260,11 +260,11 @@ public sealed class ScaleOutTests(ShopFixture fixture) : PaymentTest(fixture)
     }
 
     [Fact]
-    public async Task Checkout_BehindATlsTerminatingLoadBalancer_WorksWithForwardedHeadersEnabled()
+    public async Task Checkout_BehindATlsTerminatingLoadBalancer_WorksWithTheBalancerConfiguredAsAProxy()
     {
         // The README's setting for a load balancer that ends TLS and forwards plain http with X-Forwarded-Proto.
         // AllowedHosts names the public host the balancer forwards.
-        var behindProxy = StartInstance(new Dictionary<string, string?> { ["FORWARDEDHEADERS_ENABLED"] = "true", ["AllowedHosts"] = "shop.example" });
+        var behindProxy = StartInstance(new Dictionary<string, string?> { ["ForwardedHeaders:KnownNetworks:0"] = "10.0.0.0/24", ["AllowedHosts"] = "shop.example" });
 #pragma warning disable CA2000 // the handler belongs to the client
         using var client = behindProxy.CreateDefaultClient(new Uri("http://shop.example"), new TlsTerminatingProxy());
 #pragma warning restore CA2000
@@ -281,8 +281,8 @@ public sealed class ScaleOutTests(ShopFixture fixture) : PaymentTest(fixture)
 
     /// <summary>
     /// What a load balancer that ends TLS does: the browser speaks https to it, the instance gets plain
-    /// http with <c>X-Forwarded-Proto: https</c> and <c>X-Forwarded-For</c>. Cookies are kept as the
-    /// browser keeps them, for the https address (so <c>Secure</c> cookies go back).
+    /// http with <c>X-Forwarded-Proto: https</c> and <c>X-Forwarded-For</c>, from the balancer's address
+    /// (10.0.0.2). Cookies are kept as the browser keeps them, for the https address (so <c>Secure</c> cookies go back).
     /// </summary>
     private sealed class TlsTerminatingProxy : DelegatingHandler
     {
@@ -291,6 +291,7 @@ public sealed class ScaleOutTests(ShopFixture fixture) : PaymentTest(fixture)
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var seenByBrowser = new UriBuilder(request.RequestUri!) { Scheme = Uri.UriSchemeHttps, Port = -1 }.Uri;
+            request.Headers.Add(SocketAddresses.Header, "10.0.0.2");
             request.Headers.Add("X-Forwarded-Proto", "https");
             request.Headers.Add("X-Forwarded-For", "203.0.113.7");
             if (_browserJar.GetCookieHeader(seenByBrowser) is { Length: > 0 } cookies)

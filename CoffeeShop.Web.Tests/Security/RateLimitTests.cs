@@ -247,24 +247,20 @@ public class RateLimitTests(ShopFixture fixture) : ShopTest(fixture)
     [Fact]
     public async Task Get_Return_FourthInAMinuteFromOneClientOnAnyRoute_Is429AndOtherClientsAreNotAffected()
     {
-        // Behind a load balancer: X-Forwarded-For tells clients apart (README).
+        // Behind a configured proxy: X-Forwarded-For tells clients apart (README, "Behind a proxy").
         await using var shop = new ShopFactory(Stripe, new Dictionary<string, string?>
         {
-            ["FORWARDEDHEADERS_ENABLED"] = "true",
+            ["ForwardedHeaders:KnownNetworks:0"] = "10.0.0.0/8",
             ["RateLimits:PaymentStatusChecksPerMinute"] = "3",
         });
         var shopper = new Shopper(shop.CreateBrowserClient());
         await shopper.AddToCartAsync("kiambu-aa");
         await shopper.PayAsync("ctoken_pm_card_visa");
-        string order;
-        await using (var db = Db())
-        {
-            order = db.Orders.Single().PublicId;
-        }
+        var order = await OrderAsync();
 
         HttpClient From(string address)
         {
-            var client = shop.CreateBrowserClient();
+            var client = SocketAddresses.ConnectFrom(shop.CreateBrowserClient(), "10.0.0.2");
             client.DefaultRequestHeaders.Add("X-Forwarded-For", address);
             return client;
         }
@@ -285,6 +281,155 @@ public class RateLimitTests(ShopFixture fixture) : ShopTest(fixture)
         AssertTooManyRequests(authenticate);
         Assert.Equal(HttpStatusCode.SeeOther, other.StatusCode);
         Assert.DoesNotContain(Stripe.Requests, r => r.Method == "GET");
+    }
+
+    [Fact]
+    public async Task Post_Checkout_FromTwoAddressesOfOneIpv6Slash64_ShareOneWindowAndAnotherSlash64IsNotLimited()
+    {
+        await using var shop = Limited();
+        async Task<(Shopper Shopper, AngleSharp.Dom.IDocument Page)> ShopperAtAsync(string address)
+        {
+            var shopper = new Shopper(SocketAddresses.ConnectFrom(shop.CreateBrowserClient(), address));
+            await shopper.AddToCartAsync("kiambu-aa");
+            return (shopper, await shopper.CheckoutPageAsync());
+        }
+
+        // Two addresses a client picks from its own /64, each with a cart of its own; a neighbour in the next /64.
+        var (first, firstPage) = await ShopperAtAsync("2001:db8:1:2::1");
+        var (second, secondPage) = await ShopperAtAsync("2001:db8:1:2:8a2e:370:7334:9");
+        var (neighbour, neighbourPage) = await ShopperAtAsync("2001:db8:1:3::1");
+
+        var answers = new List<HttpStatusCode>
+        {
+            (await first.PayAsync("ctoken_pm_card_visa_chargeDeclined", checkoutPage: firstPage)).StatusCode,
+            (await second.PayAsync("ctoken_pm_card_visa_chargeDeclined", checkoutPage: secondPage)).StatusCode,
+        };
+        var third = await second.PayAsync("ctoken_pm_card_visa_chargeDeclined", checkoutPage: secondPage);
+        var elsewhere = await neighbour.PayAsync("ctoken_pm_card_visa_chargeDeclined", checkoutPage: neighbourPage);
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.BadRequest, a));
+        AssertTooManyRequests(third);
+        Assert.Equal(HttpStatusCode.BadRequest, elsewhere.StatusCode);
+        Assert.Equal(3, Stripe.Requests.Count(r => r.Path == "/v1/payment_intents"));
+    }
+
+    [Fact]
+    public async Task Post_Checkout_OneCartFromManyAddresses_IsCappedPerCartWhileAnotherCartIsNot()
+    {
+        await using var shop = new ShopFactory(Stripe, new Dictionary<string, string?> { ["RateLimits:CheckoutPostsPerCartPerMinute"] = "2" });
+        var shopper = new Shopper(shop.CreateBrowserClient());
+        await shopper.AddToCartAsync("kiambu-aa");
+        var page = await shopper.CheckoutPageAsync();
+
+        // The same cart cookie from three addresses (and three /64s): each address is well within its own window.
+        var answers = new List<HttpStatusCode>();
+        foreach (var address in new[] { "203.0.113.7", "198.51.100.9", "2001:db8:5::1" })
+        {
+            SocketAddresses.ConnectFrom(shopper.Client, address);
+            answers.Add((await shopper.PayAsync("ctoken_pm_card_visa_chargeDeclined", checkoutPage: page)).StatusCode);
+        }
+
+        // Another cart, from the address whose request was just refused.
+        var other = new Shopper(SocketAddresses.ConnectFrom(shop.CreateBrowserClient(), "2001:db8:5::1"));
+        await other.AddToCartAsync("kiambu-aa");
+        var otherAnswer = await other.PayAsync("ctoken_pm_card_visa_chargeDeclined");
+
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests], answers);
+        Assert.Equal(HttpStatusCode.BadRequest, otherAnswer.StatusCode);
+        Assert.Equal(3, Stripe.Requests.Count(r => r.Path == "/v1/payment_intents"));
+    }
+
+    [Fact]
+    public async Task Get_Return_WithoutAConfiguredProxy_XForwardedForIsIgnoredAndTheSocketCounts()
+    {
+        await using var shop = new ShopFactory(Stripe, new Dictionary<string, string?> { ["RateLimits:PaymentStatusChecksPerMinute"] = "2" });
+        var order = await PaidOrderAsync(shop);
+
+        // One machine sending a new X-Forwarded-For each time, as a client rotating made-up addresses would.
+        var answers = new List<HttpStatusCode>();
+        foreach (var claimed in new[] { "203.0.113.1", "203.0.113.2", "203.0.113.3" })
+        {
+            var client = SocketAddresses.ConnectFrom(shop.CreateBrowserClient(), "192.0.2.10");
+            client.DefaultRequestHeaders.Add("X-Forwarded-For", claimed);
+            answers.Add((await client.GetAsync($"/Checkout/Return?order={order}")).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.SeeOther, HttpStatusCode.SeeOther, HttpStatusCode.TooManyRequests], answers);
+    }
+
+    [Fact]
+    public async Task Get_Return_BehindAConfiguredProxyNetwork_XForwardedForIsHonouredForForwardLimitHopsOnly()
+    {
+        await using var shop = new ShopFactory(Stripe, new Dictionary<string, string?>
+        {
+            ["ForwardedHeaders:KnownNetworks:0"] = "10.0.0.0/8",
+            ["ForwardedHeaders:ForwardLimit"] = "2",
+            ["RateLimits:PaymentStatusChecksPerMinute"] = "2",
+        });
+        var order = await PaidOrderAsync(shop);
+        async Task<HttpStatusCode> GetAsync(string socket, string forwardedFor)
+        {
+            var client = SocketAddresses.ConnectFrom(shop.CreateBrowserClient(), socket);
+            client.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
+            return (await client.GetAsync($"/Checkout/Return?order={order}")).StatusCode;
+        }
+
+        // Two proxies in a row (10.0.0.3, then 10.0.0.2): the client is the entry before them. Whatever the client
+        // itself wrote further left is a third hop, beyond ForwardLimit, and changes nothing.
+        var client = new List<HttpStatusCode>
+        {
+            await GetAsync("10.0.0.2", "203.0.113.7, 10.0.0.3"),
+            await GetAsync("10.0.0.2", "198.51.100.1, 203.0.113.7, 10.0.0.3"),
+            await GetAsync("10.0.0.2", "198.51.100.2, 203.0.113.7, 10.0.0.3"),
+        };
+        var anotherClient = await GetAsync("10.0.0.2", "198.51.100.9, 10.0.0.3");
+
+        // A sender outside the proxy network is not believed: its own address is the client.
+        var direct = new List<HttpStatusCode>
+        {
+            await GetAsync("192.0.2.10", "203.0.113.50"),
+            await GetAsync("192.0.2.10", "203.0.113.51"),
+            await GetAsync("192.0.2.10", "203.0.113.52"),
+        };
+
+        Assert.Equal([HttpStatusCode.SeeOther, HttpStatusCode.SeeOther, HttpStatusCode.TooManyRequests], client);
+        Assert.Equal(HttpStatusCode.SeeOther, anotherClient);
+        Assert.Equal([HttpStatusCode.SeeOther, HttpStatusCode.SeeOther, HttpStatusCode.TooManyRequests], direct);
+    }
+
+    [Fact]
+    public async Task Get_OverHttpWithXForwardedProtoHttps_IsHttpsOnlyFromAConfiguredProxy()
+    {
+        await using var direct = new ShopFactory(Stripe);
+        await using var proxied = new ShopFactory(Stripe, new Dictionary<string, string?> { ["ForwardedHeaders:KnownProxies:0"] = "10.0.0.2" });
+        async Task<bool> SentHstsAsync(ShopFactory shop)
+        {
+            // HSTS is sent only over https, and never for localhost: so the shop's host, over plain http. A page
+            // without forms: outside Development antiforgery refuses to issue a token over http at all.
+            var client = SocketAddresses.ConnectFrom(shop.CreateBrowserClient(), "10.0.0.2");
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("http://shop.coffeeshop.example/health/live"));
+            request.Headers.Add("X-Forwarded-Proto", "https");
+            var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return response.Headers.Contains("Strict-Transport-Security");
+        }
+
+        Assert.False(await SentHstsAsync(direct));
+        Assert.True(await SentHstsAsync(proxied));
+    }
+
+    private async Task<string> PaidOrderAsync(ShopFactory shop)
+    {
+        var shopper = new Shopper(shop.CreateBrowserClient());
+        await shopper.AddToCartAsync("kiambu-aa");
+        await shopper.PayAsync("ctoken_pm_card_visa");
+        return await OrderAsync();
+    }
+
+    private async Task<string> OrderAsync()
+    {
+        await using var db = Db();
+        return db.Orders.Single().PublicId;
     }
 
     [Fact]
@@ -341,8 +486,8 @@ public class RateLimitTests(ShopFixture fixture) : ShopTest(fixture)
         "POST /Cart?handler=Add -> none",
         "POST /Cart?handler=Remove -> none",
         "POST /Cart?handler=Update -> none",
-        "POST /Checkout -> checkout-posts",
-        "POST /Checkout/Index -> checkout-posts",
+        "POST /Checkout -> checkout-posts, checkout-posts-per-cart",
+        "POST /Checkout/Index -> checkout-posts, checkout-posts-per-cart",
         "POST /Checkout/SimulatedAuthentication -> none",
         "POST /Enrol -> sign-in-posts",
         "POST /Enrol/Index -> sign-in-posts",
@@ -396,7 +541,7 @@ public class RateLimitTests(ShopFixture fixture) : ShopTest(fixture)
             var handlerPolicies = page.EndpointMetadata.OfType<HandlerRateLimits>().SingleOrDefault();
             foreach (var handler in page.HandlerMethods)
             {
-                var handlerPolicy = handlerPolicies?.PolicyOf(handler.MethodInfo);
+                var handlerPolicy = handlerPolicies?.PoliciesOf(handler.MethodInfo) is [_, ..] named ? string.Join(", ", named) : null;
                 if (HttpMethods.IsPost(handler.HttpMethod))
                 {
                     actual.Add($"POST {route}{(handler.Name is null ? "" : "?handler=" + handler.Name)} -> {handlerPolicy ?? pagePolicy ?? "none"}");

@@ -2,10 +2,10 @@ using System.Reflection;
 
 namespace CoffeeShop.Web.Infrastructure;
 
-/// <summary>Endpoint metadata of a page: the rate-limit policy of each of its handlers that has one.</summary>
-public sealed class HandlerRateLimits(IReadOnlyDictionary<MethodInfo, string> policies)
+/// <summary>Endpoint metadata of a page: the rate-limit policies of each of its handlers that has any, in the order they are taken.</summary>
+public sealed class HandlerRateLimits(IReadOnlyDictionary<MethodInfo, IReadOnlyList<string>> policies)
 {
-    public IReadOnlyDictionary<MethodInfo, string> Policies { get; } = policies;
+    public IReadOnlyDictionary<MethodInfo, IReadOnlyList<string>> Policies { get; } = policies;
 
-    public string? PolicyOf(MethodInfo handler) => Policies.GetValueOrDefault(handler);
+    public IReadOnlyList<string> PoliciesOf(MethodInfo handler) => Policies.GetValueOrDefault(handler) ?? [];
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Reflection;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
@@ -21,6 +23,12 @@ public static class RateLimits
     /// <summary>Placing an order (card testing).</summary>
     public const string CheckoutPosts = "checkout-posts";
 
+    /// <summary>
+    /// Placing an order, counted per cart (the cart cookie) rather than per client: card testing on one cart
+    /// from many addresses. A request without a cart is not counted by it (the checkout sends it to the cart page).
+    /// </summary>
+    public const string CheckoutPostsPerCart = "checkout-posts-per-cart";
+
     /// <summary>Signing in with a password, an authenticator code or a recovery code (guessing).</summary>
     public const string SignInPosts = "sign-in-posts";
 
@@ -29,7 +37,7 @@ public static class RateLimits
 
     /// <summary>
     /// Per-client fixed windows on the handlers marked <see cref="RateLimitedAttribute"/> (checkout, sign-in
-    /// and refund POSTs), and the <see cref="PaymentStatusChecks"/> policy for the pages that carry it.
+    /// and refund POSTs; the checkout also per cart), and the <see cref="PaymentStatusChecks"/> policy for the pages that carry it.
     /// Rejections are 429 with Retry-After. The Stripe webhook is never limited: Stripe's retries must
     /// always get through, and its signature already authenticates it.
     /// </summary>
@@ -41,7 +49,7 @@ public static class RateLimits
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.AddPolicy(PaymentStatusChecks, context => RateLimitPartition.GetFixedWindowLimiter(
-                ClientOf(context), _ => PerMinute(limits.Value.PaymentStatusChecksPerMinute)));
+                ClientKeyOf(context.Connection.RemoteIpAddress), _ => PerMinute(limits.Value.PaymentStatusChecksPerMinute)));
             options.OnRejected = (context, _) =>
             {
                 WriteRetryAfter(context.HttpContext.Response, context.Lease);
@@ -58,7 +66,34 @@ public static class RateLimits
         return services;
     }
 
-    private static string ClientOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>
+    /// The client a per-client window counts: an IPv4 address (an IPv4-mapped IPv6 address counts as the IPv4
+    /// one), or an IPv6 address's /64. One subscriber is routinely given a whole /64 and can pick any of its
+    /// 2^64 addresses, so counting IPv6 per address would hand one client as many windows as it likes.
+    /// The address is the socket's, or the client's as a trusted proxy forwarded it (<see cref="TrustedProxies"/>).
+    /// </summary>
+    public static string ClientKeyOf(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        // The first 8 bytes are the /64; the rest (and any scope id) is the host's own choice.
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
 
     private static FixedWindowRateLimiterOptions PerMinute(int permits) =>
         new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
@@ -74,21 +109,21 @@ public static class RateLimits
     {
         public void Apply(PageApplicationModel model)
         {
-            var policies = new Dictionary<MethodInfo, string>();
+            var policies = new Dictionary<MethodInfo, IReadOnlyList<string>>();
             foreach (var handler in model.HandlerMethods)
             {
-                var policy = handler.Attributes.OfType<RateLimitedAttribute>().SingleOrDefault()?.Policy;
-                if (policy is null)
+                List<string> named = [.. handler.Attributes.OfType<RateLimitedAttribute>().Select(a => a.Policy)];
+                if (named.Count == 0)
                 {
                     continue;
                 }
 
-                if (policy is not (CheckoutPosts or SignInPosts or RefundPosts))
+                if (named.FirstOrDefault(p => p is not (CheckoutPosts or CheckoutPostsPerCart or SignInPosts or RefundPosts)) is { } unknown)
                 {
-                    throw new InvalidOperationException($"{model.ViewEnginePath}: {handler.MethodInfo.Name} names the rate-limit policy '{policy}', which RateLimits does not define.");
+                    throw new InvalidOperationException($"{model.ViewEnginePath}: {handler.MethodInfo.Name} names the rate-limit policy '{unknown}', which RateLimits does not define.");
                 }
 
-                policies[handler.MethodInfo] = policy;
+                policies[handler.MethodInfo] = named.Distinct(StringComparer.Ordinal).ToList();
             }
 
             if (policies.Count > 0)
@@ -98,20 +133,27 @@ public static class RateLimits
         }
     }
 
-    /// <summary>One fixed window per policy and client.</summary>
+    /// <summary>One fixed window per policy and what the policy counts by: the client, or the cart.</summary>
     private sealed class HandlerRateLimiter(IOptions<RateLimitOptions> options) : IDisposable
     {
-        private readonly PartitionedRateLimiter<(string Policy, string Client)> _limiter =
-            PartitionedRateLimiter.Create<(string Policy, string Client), (string Policy, string Client)>(key =>
+        private readonly PartitionedRateLimiter<(string Policy, string Subject)> _limiter =
+            PartitionedRateLimiter.Create<(string Policy, string Subject), (string Policy, string Subject)>(key =>
                 RateLimitPartition.GetFixedWindowLimiter(key, k => PerMinute(k.Policy switch
                 {
                     CheckoutPosts => options.Value.CheckoutPostsPerMinute,
+                    CheckoutPostsPerCart => options.Value.CheckoutPostsPerCartPerMinute,
                     SignInPosts => options.Value.SignInPostsPerMinute,
                     RefundPosts => options.Value.RefundPostsPerMinute,
                     _ => throw new InvalidOperationException($"No rate-limit policy named '{k.Policy}'."),
                 })));
 
-        public RateLimitLease Acquire(string policy, HttpContext context) => _limiter.AttemptAcquire((policy, ClientOf(context)));
+        /// <summary>A lease from the policy's window for this request, or null when the policy does not count it (no cart).</summary>
+        public RateLimitLease? Acquire(string policy, HttpContext context) =>
+            SubjectOf(policy, context) is { } subject ? _limiter.AttemptAcquire((policy, subject)) : null;
+
+        private static string? SubjectOf(string policy, HttpContext context) => policy == CheckoutPostsPerCart
+            ? ShopCookies.CartIdOf(context.Request)?.ToString("N")
+            : ClientKeyOf(context.Connection.RemoteIpAddress);
 
         public void Dispose() => _limiter.Dispose();
     }
@@ -122,24 +164,35 @@ public static class RateLimits
 
         public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
         {
-            var policy = context.HandlerMethod is { } handler
-                ? context.ActionDescriptor.EndpointMetadata.OfType<HandlerRateLimits>().FirstOrDefault()?.PolicyOf(handler.MethodInfo)
-                : null;
-            if (policy is null)
+            var policies = context.HandlerMethod is { } handler
+                ? context.ActionDescriptor.EndpointMetadata.OfType<HandlerRateLimits>().FirstOrDefault()?.PoliciesOf(handler.MethodInfo) ?? []
+                : [];
+            var leases = new List<RateLimitLease>(policies.Count);
+            try
             {
+                // In order, stopping at the first refusal: a call refused per client takes nothing from its cart's window.
+                foreach (var policy in policies)
+                {
+                    if (limiter.Acquire(policy, context.HttpContext) is not { } lease)
+                    {
+                        continue;
+                    }
+
+                    leases.Add(lease);
+                    if (!lease.IsAcquired)
+                    {
+                        WriteRetryAfter(context.HttpContext.Response, lease);
+                        context.Result = new StatusCodeResult(StatusCodes.Status429TooManyRequests);
+                        return;
+                    }
+                }
+
                 await next();
-                return;
             }
-
-            using var lease = limiter.Acquire(policy, context.HttpContext);
-            if (!lease.IsAcquired)
+            finally
             {
-                WriteRetryAfter(context.HttpContext.Response, lease);
-                context.Result = new StatusCodeResult(StatusCodes.Status429TooManyRequests);
-                return;
+                leases.ForEach(lease => lease.Dispose());
             }
-
-            await next();
         }
     }
 }

@@ -22,6 +22,16 @@ public static class ShopCookies
     public static string Named(string name, IHostEnvironment environment) =>
         environment.IsDevelopment() ? name : HostPrefix + name;
 
+    /// <summary>The anonymous cart's id (Shopping's <c>CartCookie</c> writes it); here so a rate limit can count per cart.</summary>
+    public const string Cart = "coffeeshop_cart";
+
+    /// <summary>
+    /// The cart id the request's cookie names, in its one accepted form (a GUID, "N" format), or null.
+    /// Parsed, not taken as sent, so one cart has one key however its letters are cased.
+    /// </summary>
+    public static Guid? CartIdOf(HttpRequest request) =>
+        request.Cookies.TryGetValue(Named(Cart, request.HttpContext.RequestServices.GetRequiredService<IHostEnvironment>()), out var value) && Guid.TryParseExact(value, "N", out var id) ? id : null;
+
     /// <summary>Secure outside Development; in Development over plain HTTP too, so the shop runs without a certificate.</summary>
     public static CookieSecurePolicy SecurePolicy(IHostEnvironment environment) =>
         environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;

@@ -8,7 +8,7 @@ namespace CoffeeShop.Web.Shopping;
 /// </summary>
 public sealed class CartCookie(IHttpContextAccessor accessor, IHostEnvironment environment, TimeProvider clock)
 {
-    public const string Name = "coffeeshop_cart";
+    public const string Name = ShopCookies.Cart;
 
     /// <summary>How long a browser keeps the cookie after the last addition to the cart.</summary>
     public const int LifetimeDays = 30;
@@ -19,8 +19,7 @@ public sealed class CartCookie(IHttpContextAccessor accessor, IHostEnvironment e
 
     private string CookieName => ShopCookies.Named(Name, environment);
 
-    public Guid? Read() =>
-        Http.Request.Cookies.TryGetValue(CookieName, out var value) && Guid.TryParseExact(value, "N", out var id) ? id : null;
+    public Guid? Read() => ShopCookies.CartIdOf(Http.Request);
 
     public void Write(Guid cartId) =>
         Http.Response.Cookies.Append(CookieName, cartId.ToString("N"), new CookieBuilder

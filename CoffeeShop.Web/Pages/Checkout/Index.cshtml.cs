@@ -35,6 +35,7 @@ public class IndexModel(CartSession cartSession, CheckoutPayment checkout, Payme
     }
 
     [RateLimited(RateLimits.CheckoutPosts)]
+    [RateLimited(RateLimits.CheckoutPostsPerCart)]
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var submitted = Input;
