@@ -34,6 +34,8 @@ public class StartupTests
     [InlineData("Email:Outbox:MaxAttempts", "0", "Email:Outbox:MaxAttempts must be between 1 and 100")]
     [InlineData("Email:Outbox:LeaseSeconds", "10", "Email:Outbox:LeaseSeconds must be more than twice Email:Smtp:TimeoutSeconds")]
     [InlineData("Email:AdminAlertMinutes", "0", "Email:AdminAlertMinutes must be between 1 and 1440")]
+    [InlineData("Metrics:Port", "70000", "Metrics:Port must be a port from 1 to 65535, or 0")]
+    [InlineData("OpenTelemetry:OtlpEndpoint", "collector:4317", "OpenTelemetry:OtlpEndpoint must be an http or https address")]
     public void Start_WithMissingOrMalformedSetting_FailsNamingTheKeyAndWhereToSetIt(string key, string value, string expected)
     {
         using var factory = new ShopFactory(settings: new Dictionary<string, string?> { [key] = value });

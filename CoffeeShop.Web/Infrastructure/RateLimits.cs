@@ -50,6 +50,8 @@ public static class RateLimits
                 ClientOf(context), _ => PerMinute(limits.Value.PaymentStatusChecksPerMinute)));
             options.OnRejected = (context, _) =>
             {
+                var policy = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "unknown";
+                context.HttpContext.RequestServices.GetRequiredService<ShopMetrics>().RateLimitRejected(policy);
                 WriteRetryAfter(context.HttpContext.Response, context.Lease);
                 return ValueTask.CompletedTask;
             };
@@ -124,7 +126,7 @@ public static class RateLimits
         public void Dispose() => _limiter.Dispose();
     }
 
-    private sealed class HandlerRateLimitFilter(HandlerRateLimiter limiter) : IAsyncPageFilter
+    private sealed class HandlerRateLimitFilter(HandlerRateLimiter limiter, ShopMetrics metrics) : IAsyncPageFilter
     {
         public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
 
@@ -142,6 +144,7 @@ public static class RateLimits
             using var lease = limiter.Acquire(policy, context.HttpContext);
             if (!lease.IsAcquired)
             {
+                metrics.RateLimitRejected(policy);
                 WriteRetryAfter(context.HttpContext.Response, lease);
                 context.Result = new StatusCodeResult(StatusCodes.Status429TooManyRequests);
                 return;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Stripe;
@@ -20,18 +21,51 @@ public sealed class StripeWebhookReceiver(
     FinalizePayment finalize,
     IOptions<StripeOptions> options,
     TimeProvider clock,
+    ShopMetrics metrics,
     ILogger<StripeWebhookReceiver> logger)
 {
     private const long ToleranceSeconds = 300;
     private static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(2);
 
+    /// <summary>Receives one delivery; each is counted in <c>coffeeshop.webhooks</c> by its event type and outcome.</summary>
     public async Task<WebhookAnswer> ReceiveAsync(string json, string? signature, CancellationToken cancellationToken)
+    {
+        Received received;
+        try
+        {
+            received = await ReceiveOnceAsync(json, signature, cancellationToken);
+        }
+        catch (Exception)
+        {
+            metrics.WebhookReceived(UnverifiedType, "error");
+            throw;
+        }
+
+        metrics.WebhookReceived(received.Type, received.Answer switch
+        {
+            WebhookAnswer.Processed => received.Ignored ? "ignored" : "processed",
+            WebhookAnswer.Duplicate => "duplicate",
+            WebhookAnswer.BadSignature => "bad_signature",
+            WebhookAnswer.NotConfigured => "not_configured",
+            _ => "error",
+        });
+        return received.Answer;
+    }
+
+    /// <summary>The type tag of a delivery whose signature did not hold: what it claims to be is anyone's words.</summary>
+    private const string UnverifiedType = "unknown";
+
+    private const string IgnoredOutcome = "ignored";
+
+    private sealed record Received(WebhookAnswer Answer, string Type = UnverifiedType, bool Ignored = false);
+
+    private async Task<Received> ReceiveOnceAsync(string json, string? signature, CancellationToken cancellationToken)
     {
         var secret = options.Value.WebhookSecret;
         if (string.IsNullOrWhiteSpace(secret))
         {
             logger.LogError("Stripe webhook refused: Stripe:WebhookSecret is not configured, so no event can be verified");
-            return WebhookAnswer.NotConfigured;
+            return new(WebhookAnswer.NotConfigured);
         }
 
         Event stripeEvent;
@@ -45,13 +79,13 @@ public sealed class StripeWebhookReceiver(
             or InvalidOperationException or Newtonsoft.Json.JsonException)
         {
             logger.LogWarning("Stripe webhook rejected: {Reason}", ex.Message);
-            return WebhookAnswer.BadSignature;
+            return new(WebhookAnswer.BadSignature);
         }
 
         if (string.IsNullOrEmpty(stripeEvent.Id) || string.IsNullOrEmpty(stripeEvent.Type))
         {
             logger.LogWarning("Stripe webhook rejected: a signed payload that is not an event");
-            return WebhookAnswer.BadSignature;
+            return new(WebhookAnswer.BadSignature);
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -64,7 +98,7 @@ public sealed class StripeWebhookReceiver(
             cancellationToken);
         if (claimed == 0)
         {
-            return WebhookAnswer.Duplicate;
+            return new(WebhookAnswer.Duplicate, stripeEvent.Type);
         }
 
         try
@@ -75,14 +109,14 @@ public sealed class StripeWebhookReceiver(
                 .SetProperty(e => e.Outcome, outcome)
                 .SetProperty(e => e.PaymentRecordId, recordId), cancellationToken);
             logger.LogInformation("Stripe event {EventId} {EventType}: {Outcome}", stripeEvent.Id, stripeEvent.Type, outcome);
-            return WebhookAnswer.Processed;
+            return new(WebhookAnswer.Processed, stripeEvent.Type, Ignored: outcome == IgnoredOutcome);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Stripe event {EventId} {EventType} failed; Stripe will deliver it again", stripeEvent.Id, stripeEvent.Type);
             await db.StripeEvents.Where(e => e.Id == stripeEvent.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.ClaimedAt, (DateTimeOffset?)null), CancellationToken.None);
-            return WebhookAnswer.Failed;
+            return new(WebhookAnswer.Failed, stripeEvent.Type);
         }
     }
 
@@ -143,7 +177,7 @@ public sealed class StripeWebhookReceiver(
             return (recordId, result.Status.ToString());
         }
 
-        return (null, "ignored");
+        return (null, IgnoredOutcome);
     }
 
     /// <summary>The record a PaymentIntent belongs to: by its id, else by the order and attempt in its metadata.</summary>
