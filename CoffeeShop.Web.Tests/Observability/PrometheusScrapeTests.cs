@@ -89,7 +89,8 @@ public class PrometheusScrapeTests(ShopFixture fixture) : PaymentTest(fixture)
             root = root.Parent ?? throw new DirectoryNotFoundException("CoffeeShop.sln not found above the test binaries.");
         }
 
-        var lines = scrape.Split('\n').Where(line => line.Contains("coffeeshop_", StringComparison.Ordinal)
+        var lines = scrape.Split('\n').Where(line => line.TrimStart('#', ' ').Replace("TYPE ", "", StringComparison.Ordinal).Replace("HELP ", "", StringComparison.Ordinal)
+                .StartsWith("coffeeshop_", StringComparison.Ordinal)
             && (!line.Contains("_bucket{", StringComparison.Ordinal) || line.Contains("le=\"0.5\"", StringComparison.Ordinal)));
         File.WriteAllLines(Path.Combine(root.FullName, "docs", "metrics-sample.txt"),
             ["# GET /metrics on Metrics:Port after a declined and a paid checkout, one reconciler pass and one outbox pass (the shop's own lines; buckets other than le=0.5 left out)", .. lines]);
