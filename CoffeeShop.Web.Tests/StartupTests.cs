@@ -49,6 +49,8 @@ public class StartupTests
     [InlineData("DataProtection:PreviousCertificates:0:Path", "/nowhere/old-key-ring.pfx", "DataProtection:PreviousCertificates:0:Path names the file '/nowhere/old-key-ring.pfx', which does not exist")]
     [InlineData("AllowedHosts", "*", "AllowedHosts must list the shop's host names outside Development")]
     [InlineData("AllowedHosts", "", "AllowedHosts must list the shop's host names outside Development")]
+    [InlineData("Metrics:Port", "70000", "Metrics:Port must be a port from 1 to 65535, or 0")]
+    [InlineData("OpenTelemetry:OtlpEndpoint", "collector:4317", "OpenTelemetry:OtlpEndpoint must be an http or https address")]
     public void Start_WithMissingOrMalformedSetting_FailsNamingTheKeyAndWhereToSetIt(string key, string value, string expected)
     {
         using var factory = new ShopFactory(settings: new Dictionary<string, string?> { [key] = value });

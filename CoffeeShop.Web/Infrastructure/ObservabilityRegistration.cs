@@ -3,6 +3,11 @@ using CoffeeShop.Web.Data;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Serilog;
 using Serilog.Configuration;
 using Serilog.Core;
@@ -19,7 +24,8 @@ public static class ObservabilityRegistration
     /// <summary>
     /// Serilog with levels from the <c>Serilog</c> settings section: a readable console in Development,
     /// compact JSON (one event per line, for log shippers, written in the background) everywhere else.
-    /// Plus health checks.
+    /// Plus health checks, the shop's meter, and OpenTelemetry: metrics for a Prometheus scrape on a port of
+    /// its own (<c>Metrics:Port</c>), traces and metrics pushed over OTLP (<c>OpenTelemetry:OtlpEndpoint</c>).
     /// </summary>
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
     {
@@ -52,12 +58,80 @@ public static class ObservabilityRegistration
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<AppDbContext>("database", tags: [ReadyTag])
             .AddCheck<MigrationsAppliedCheck>("migrations", tags: [ReadyTag]);
+
+        builder.Services.AddSingleton<ShopMetrics>();
+        AddOpenTelemetry(builder);
         return builder;
     }
 
-    /// <summary>Request logging and the two health endpoints: live (the process answers) and ready (it can serve).</summary>
+    /// <summary>
+    /// Traces (ASP.NET Core, HttpClient: the Stripe calls, Npgsql) only when an OTLP collector takes them;
+    /// metrics (the shop's meter, ASP.NET Core, HttpClient, Npgsql) when a collector or a scraper does.
+    /// With neither, the OpenTelemetry SDK is not started at all. Logs stay with Serilog and its redaction.
+    /// </summary>
+    private static void AddOpenTelemetry(WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<OpenTelemetryOptions>().BindConfiguration(OpenTelemetryOptions.Section)
+            .ValidateProblems(OpenTelemetryOptions.Problems).ValidateOnStart();
+        var otlp = (builder.Configuration.GetSection(OpenTelemetryOptions.Section).Get<OpenTelemetryOptions>() ?? new()).OtlpUri;
+
+        var shopUrls = ScrapePort.ShopUrls(builder);
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section)
+            .ValidateDataAnnotations().ValidateProblems(options => MetricsOptions.Problems(options, shopUrls)).ValidateOnStart();
+        var metrics = builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new();
+        var scrape = metrics.Enabled && !MetricsOptions.Problems(metrics, shopUrls).Any();
+
+        if (otlp is null && !scrape)
+        {
+            return;
+        }
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ShopMetrics.MeterName))
+            .WithMetrics(meters =>
+            {
+                meters.AddMeter(ShopMetrics.MeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsqlInstrumentation();
+                if (scrape)
+                {
+                    meters.AddPrometheusExporter();
+                }
+
+                if (otlp is not null)
+                {
+                    meters.AddOtlpExporter(exporter => exporter.Endpoint = otlp);
+                }
+            });
+        if (otlp is not null)
+        {
+            telemetry.WithTracing(traces => traces
+                // Probes and scrapes every few seconds would drown the requests worth reading.
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context =>
+                    !context.Request.Path.StartsWithSegments("/health") && !(scrape && context.Connection.LocalPort == metrics.Port))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddOtlpExporter(exporter => exporter.Endpoint = otlp));
+        }
+
+        if (scrape)
+        {
+            ScrapePort.Listen(builder, metrics.Port, shopUrls);
+        }
+    }
+
+    /// <summary>
+    /// The Prometheus scrape on its own port, request logging and the two health endpoints: live (the
+    /// process answers) and ready (it can serve).
+    /// </summary>
     public static WebApplication UseObservability(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value is { Enabled: true } metrics)
+        {
+            ScrapePort.Answer(app, metrics.Port);
+        }
+
         app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

@@ -52,6 +52,8 @@ public static class RateLimits
                 ClientKeyOf(context.Connection.RemoteIpAddress), _ => PerMinute(limits.Value.PaymentStatusChecksPerMinute)));
             options.OnRejected = (context, _) =>
             {
+                var policy = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "unknown";
+                context.HttpContext.RequestServices.GetRequiredService<ShopMetrics>().RateLimitRejected(policy);
                 WriteRetryAfter(context.HttpContext.Response, context.Lease);
                 return ValueTask.CompletedTask;
             };
@@ -158,7 +160,7 @@ public static class RateLimits
         public void Dispose() => _limiter.Dispose();
     }
 
-    private sealed class HandlerRateLimitFilter(HandlerRateLimiter limiter) : IAsyncPageFilter
+    private sealed class HandlerRateLimitFilter(HandlerRateLimiter limiter, ShopMetrics metrics) : IAsyncPageFilter
     {
         public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
 
@@ -181,6 +183,7 @@ public static class RateLimits
                     leases.Add(lease);
                     if (!lease.IsAcquired)
                     {
+                        metrics.RateLimitRejected(policy);
                         WriteRetryAfter(context.HttpContext.Response, lease);
                         context.Result = new StatusCodeResult(StatusCodes.Status429TooManyRequests);
                         return;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Infrastructure;
 using MailKit;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
@@ -12,11 +13,12 @@ namespace CoffeeShop.Web.Messaging;
 /// marked sent only after the server accepted it; a crash in between sends it again later under the same
 /// Message-ID. Anything that goes wrong costs one attempt of the messages it touched, never the loop.
 /// </summary>
-public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> logger)
+public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, ShopMetrics metrics, ILogger<OutboxDispatcher> logger)
     : BackgroundService
 {
     private readonly SemaphoreSlim wake = new(0, 1);
     private long sentCount;
+    private long _backlogCountedAt;
 
     /// <summary>Messages this instance handed to the SMTP server and marked sent since it started.</summary>
     public long SentCount => Interlocked.Read(ref sentCount);
@@ -82,14 +84,13 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<Email
     public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
     {
         var token = Guid.NewGuid();
-        IReadOnlyList<OutboxMessage> claimed;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            claimed = await scope.ServiceProvider.GetRequiredService<OutboxStore>().ClaimAsync(token, cancellationToken);
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<OutboxStore>();
+        var claimed = await store.ClaimAsync(token, cancellationToken);
 
         if (claimed.Count == 0)
         {
+            await CountBacklogAsync(store, cancellationToken);
             return 0;
         }
 
@@ -108,6 +109,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<Email
         logger.LogInformation("Outbox: {Sent} of {Claimed} messages sent in {Elapsed} ms (composing {ComposingMs} ms, SMTP {SmtpMs} ms, marking {MarkingMs} ms) over {Connections} connections",
             totals.Sum(t => t.Sent), claimed.Count, Milliseconds(Stopwatch.GetTimestamp() - started),
             Milliseconds(totals.Sum(t => t.Composing)), Milliseconds(totals.Sum(t => t.Sending)), Milliseconds(totals.Sum(t => t.Marking)), shares.Length);
+        await CountBacklogAsync(store, cancellationToken);
         return claimed.Count;
     }
 
@@ -174,6 +176,23 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<Email
         }
 
         return new ShareTotals(sentNow, composing, sending, marking);
+    }
+
+    /// <summary>
+    /// What is left after the pass, for <c>coffeeshop.outbox.backlog</c>: counted at most once per poll
+    /// interval, so a dispatcher working off a large backlog batch after batch does not count it every time.
+    /// </summary>
+    private async Task CountBacklogAsync(OutboxStore store, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcTicks;
+        var last = Interlocked.Read(ref _backlogCountedAt);
+        if (now - last < TimeSpan.FromMilliseconds(options.Value.Outbox.PollMilliseconds).Ticks
+            || Interlocked.CompareExchange(ref _backlogCountedAt, now, last) != last)
+        {
+            return;
+        }
+
+        metrics.OutboxBacklogCounted(await store.CountPendingAsync(cancellationToken));
     }
 
     /// <summary>Marks the accepted messages sent (only those still under this claim's lease) and empties the list.</summary>

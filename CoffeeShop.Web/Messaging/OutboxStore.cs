@@ -34,6 +34,13 @@ public sealed class OutboxStore(IDbContextFactory<AppDbContext> contexts, IOptio
             """).AsNoTracking().ToListAsync(cancellationToken);
     }
 
+    /// <summary>Messages not sent yet and not given up on, due now or later (answered from the index of pending messages).</summary>
+    public async Task<long> CountPendingAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.OutboxMessages.LongCountAsync(m => m.Status == OutboxStatus.Pending, cancellationToken);
+    }
+
     /// <summary>
     /// The SMTP server took these messages: sent, their secret payloads dropped, a waiting admin alert's key
     /// freed for the next one; one statement for all of them. Only rows still under this claim's lease token

@@ -1,5 +1,6 @@
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Infrastructure;
 using CoffeeShop.Web.Shopping;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -17,12 +18,44 @@ public sealed class CheckoutPayment(
     BeginPaymentAttempt begin,
     IPaymentGateway gateway,
     FinalizePayment finalize,
+    ShopMetrics metrics,
     ILogger<CheckoutPayment> logger)
 {
     /// <summary>A 3-D Secure step left open is canceled at most this often per submit before the customer is asked to wait.</summary>
     private const int MaxCancels = 2;
 
+    /// <summary>Pays for the submitted cart; every outcome, a failure too, is counted in <c>coffeeshop.checkouts</c>.</summary>
     public async Task<CheckoutOutcome> SubmitAsync(CheckoutSubmission submission, CancellationToken cancellationToken)
+    {
+        CheckoutOutcome outcome;
+        try
+        {
+            outcome = await PayAsync(submission, cancellationToken);
+        }
+        catch (Exception)
+        {
+            metrics.CheckoutEnded(cancellationToken.IsCancellationRequested ? "canceled" : "error");
+            throw;
+        }
+
+        metrics.CheckoutEnded(OutcomeTag(outcome.Kind));
+        return outcome;
+    }
+
+    /// <summary>The tag values are spelled out here, so renaming a kind does not quietly start a new series.</summary>
+    private static string OutcomeTag(CheckoutOutcomeKind kind) => kind switch
+    {
+        CheckoutOutcomeKind.Paid => "paid",
+        CheckoutOutcomeKind.Processing => "processing",
+        CheckoutOutcomeKind.RequiresAction => "requires_action",
+        CheckoutOutcomeKind.Declined => "declined",
+        CheckoutOutcomeKind.Confirming => "confirming",
+        CheckoutOutcomeKind.Stale => "stale",
+        CheckoutOutcomeKind.SoldOut => "sold_out",
+        _ => "other",
+    };
+
+    private async Task<CheckoutOutcome> PayAsync(CheckoutSubmission submission, CancellationToken cancellationToken)
     {
         for (var cancels = 0; ; cancels++)
         {

@@ -1,5 +1,6 @@
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,7 @@ public sealed class Reconciler(
     FinalizePayment finalize,
     IOptions<ReconciliationOptions> options,
     TimeProvider clock,
+    ShopMetrics metrics,
     ILogger<Reconciler> logger)
 {
     /// <summary>
@@ -69,10 +71,27 @@ public sealed class Reconciler(
             await ScheduleNextLookAsync(record, cancellationToken);
         }
 
+        await CountBacklogAsync(unsettled, cancellationToken);
         return changed;
     }
 
     private sealed record ClaimedRecord(long Id, int ReconcileVisits);
+
+    /// <summary>
+    /// What is still unsettled after the pass, for the backlog gauges: one aggregate per pass (answered from
+    /// the status index), so a metrics scrape never queries the database.
+    /// </summary>
+    private async Task CountBacklogAsync(string[] unsettled, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var backlog = await db.Database.SqlQuery<Backlog>($"""
+            SELECT count(*) AS unsettled, min(created_at) AS oldest_created_at
+            FROM payment_records WHERE status = ANY({unsettled})
+            """).SingleAsync(cancellationToken);
+        metrics.ReconcilerBacklogCounted(backlog.Unsettled, backlog.OldestCreatedAt);
+    }
+
+    private sealed record Backlog(long Unsettled, DateTimeOffset? OldestCreatedAt);
 
     private async Task ScheduleNextLookAsync(ClaimedRecord record, CancellationToken cancellationToken)
     {

@@ -28,7 +28,9 @@ public static class StripeRegistration
         services.AddHttpClient(nameof(StripeClient))
             .ConfigureHttpClient((sp, http) =>
                 http.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<StripeOptions>>().Value.TimeoutSeconds))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .AddHttpMessageHandler<StripeCallMetrics>();
+        services.AddTransient<StripeCallMetrics>();
         services.AddSingleton<IStripeClient>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StripeOptions>>().Value;

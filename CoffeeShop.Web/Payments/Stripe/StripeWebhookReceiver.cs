@@ -22,6 +22,7 @@ public sealed class StripeWebhookReceiver(
     IOptions<StripeOptions> options,
     TimeProvider clock,
     [FromKeyedServices(StripeWebhookReceiver.Refusals)] LogSampler refusals,
+    ShopMetrics metrics,
     ILogger<StripeWebhookReceiver> logger)
 {
     /// <summary>The key of the <see cref="LogSampler"/> for refused deliveries: anyone can post unsigned ones, as many as they like.</summary>
@@ -33,7 +34,39 @@ public sealed class StripeWebhookReceiver(
     private const long ToleranceSeconds = 300;
     private static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(2);
 
+    /// <summary>Receives one delivery; each is counted in <c>coffeeshop.webhooks</c> by its event type and outcome.</summary>
     public async Task<WebhookAnswer> ReceiveAsync(string json, string? signature, CancellationToken cancellationToken)
+    {
+        Received received;
+        try
+        {
+            received = await ReceiveOnceAsync(json, signature, cancellationToken);
+        }
+        catch (Exception)
+        {
+            metrics.WebhookReceived(UnverifiedType, "error");
+            throw;
+        }
+
+        metrics.WebhookReceived(received.Type, received.Answer switch
+        {
+            WebhookAnswer.Processed => received.Ignored ? "ignored" : "processed",
+            WebhookAnswer.Duplicate => "duplicate",
+            WebhookAnswer.BadSignature => "bad_signature",
+            WebhookAnswer.NotConfigured => "not_configured",
+            _ => "error",
+        });
+        return received.Answer;
+    }
+
+    /// <summary>The type tag of a delivery whose signature did not hold: what it claims to be is anyone's words.</summary>
+    private const string UnverifiedType = "unknown";
+
+    private const string IgnoredOutcome = "ignored";
+
+    private sealed record Received(WebhookAnswer Answer, string Type = UnverifiedType, bool Ignored = false);
+
+    private async Task<Received> ReceiveOnceAsync(string json, string? signature, CancellationToken cancellationToken)
     {
         var secret = options.Value.WebhookSecret;
         if (string.IsNullOrWhiteSpace(secret))
@@ -43,7 +76,7 @@ public sealed class StripeWebhookReceiver(
                 logger.LogError("Stripe webhook refused: Stripe:WebhookSecret is not configured, so no event can be verified ({Unlogged} refusals since the last line not logged)", unlogged);
             }
 
-            return WebhookAnswer.NotConfigured;
+            return new(WebhookAnswer.NotConfigured);
         }
 
         Event stripeEvent;
@@ -57,13 +90,13 @@ public sealed class StripeWebhookReceiver(
             or InvalidOperationException or Newtonsoft.Json.JsonException)
         {
             LogRejected(ex.Message);
-            return WebhookAnswer.BadSignature;
+            return new(WebhookAnswer.BadSignature);
         }
 
         if (string.IsNullOrEmpty(stripeEvent.Id) || string.IsNullOrEmpty(stripeEvent.Type))
         {
             LogRejected("a signed payload that is not an event");
-            return WebhookAnswer.BadSignature;
+            return new(WebhookAnswer.BadSignature);
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -76,7 +109,7 @@ public sealed class StripeWebhookReceiver(
             cancellationToken);
         if (claimed == 0)
         {
-            return WebhookAnswer.Duplicate;
+            return new(WebhookAnswer.Duplicate, stripeEvent.Type);
         }
 
         try
@@ -87,14 +120,14 @@ public sealed class StripeWebhookReceiver(
                 .SetProperty(e => e.Outcome, outcome)
                 .SetProperty(e => e.PaymentRecordId, recordId), cancellationToken);
             logger.LogInformation("Stripe event {EventId} {EventType}: {Outcome}", stripeEvent.Id, stripeEvent.Type, outcome);
-            return WebhookAnswer.Processed;
+            return new(WebhookAnswer.Processed, stripeEvent.Type, Ignored: outcome == IgnoredOutcome);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Stripe event {EventId} {EventType} failed; Stripe will deliver it again", stripeEvent.Id, stripeEvent.Type);
             await db.StripeEvents.Where(e => e.Id == stripeEvent.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.ClaimedAt, (DateTimeOffset?)null), CancellationToken.None);
-            return WebhookAnswer.Failed;
+            return new(WebhookAnswer.Failed, stripeEvent.Type);
         }
     }
 
@@ -155,7 +188,7 @@ public sealed class StripeWebhookReceiver(
             return (recordId, result.Status.ToString());
         }
 
-        return (null, "ignored");
+        return (null, IgnoredOutcome);
     }
 
     /// <summary>One line per <see cref="RefusalLogInterval"/>, with the count of those not logged since the last.</summary>
