@@ -90,7 +90,7 @@ public partial class ProductPageCacheTests(ShopFixture fixture) : ShopTest(fixtu
         Assert.Equal(TokenField().Replace(freshBody, "TOKEN"), TokenField().Replace(cachedBody, "TOKEN"));
         Assert.Equal(fresh.Content.Headers.ContentType, cached.Content.Headers.ContentType);
         Assert.Equal(fresh.Headers.CacheControl, cached.Headers.CacheControl);
-        Assert.Contains(cached.Headers.GetValues("Set-Cookie"), c => c.StartsWith(ShopCookies.Antiforgery + "=", StringComparison.Ordinal));
+        Assert.Contains(cached.Headers.GetValues("Set-Cookie"), c => c.StartsWith(ShopCookies.HostPrefix + ShopCookies.Antiforgery + "=", StringComparison.Ordinal));
     }
 
     [Fact]
