@@ -21,6 +21,9 @@ public static class ObservabilityRegistration
     /// <summary>The tag of the checks /health/ready runs.</summary>
     public const string ReadyTag = "ready";
 
+    /// <summary>Where the health endpoints are mapped; traces leave them out.</summary>
+    private const string HealthPath = "/health";
+
     /// <summary>
     /// Serilog with levels from the <c>Serilog</c> settings section: a readable console in Development,
     /// compact JSON (one event per line, for log shippers, written in the background) everywhere else.
@@ -107,9 +110,11 @@ public static class ObservabilityRegistration
         if (otlp is not null)
         {
             telemetry.WithTracing(traces => traces
-                // Probes and scrapes every few seconds would drown the requests worth reading.
+                // Probes and scrapes every few seconds would drown the requests worth reading. This filter runs
+                // as the request starts, before routing has found an endpoint whose metadata could say so, so it
+                // names the health endpoints by the one path they are mapped under (HealthPath).
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context =>
-                    !context.Request.Path.StartsWithSegments("/health") && !(scrape && context.Connection.LocalPort == metrics.Port))
+                    !context.Request.Path.StartsWithSegments(HealthPath) && !(scrape && context.Connection.LocalPort == metrics.Port))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()
                 .AddOtlpExporter(exporter => exporter.Endpoint = otlp));
@@ -133,8 +138,8 @@ public static class ObservabilityRegistration
         }
 
         app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel);
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        app.MapHealthChecks($"{HealthPath}/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks($"{HealthPath}/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             // The status and nothing else: check names, exception messages and durations would tell anyone what
