@@ -85,7 +85,7 @@ public class ShopMetricsTests(ShopFixture fixture) : PaymentTest(fixture)
 
         var call = Assert.Single(durations.GetMeasurementSnapshot());
         Assert.Equal(("create_payment_intent", "timeout"), (Tag(call, "operation"), Tag(call, "outcome")));
-        Assert.InRange(call.Value, 1, 10);
+        Assert.InRange(call.Value, 0.9, 10); // HttpClient's timer ticks in whole milliseconds and started before the handler timing the call
     }
 
     [Theory]

@@ -25,6 +25,26 @@ public class LogHygieneTests(ShopFixture fixture) : ShopTest(fixture)
     }
 
     [Fact]
+    public async Task Log_OfOneHost_ReachesItsOwnSinksEvenAfterAnotherHostStartsInTheSameProcess()
+    {
+        var first = new CapturedEvents();
+        var second = new CapturedEvents();
+        await using var one = new ShopFactory(Stripe, services: s => s.AddSingleton<ILogEventSink>(first));
+        await using var other = new ShopFactory(Stripe, services: s => s.AddSingleton<ILogEventSink>(second));
+        _ = one.Services;
+        _ = other.Services;
+
+        one.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CoffeeShop.Test").LogWarning("Written by the first host");
+        other.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CoffeeShop.Test").LogWarning("Written by the second host");
+
+        Assert.Equal(["Written by the first host"], Rendered(first).Where(t => t.StartsWith("Written by", StringComparison.Ordinal)));
+        Assert.Equal(["Written by the second host"], Rendered(second).Where(t => t.StartsWith("Written by", StringComparison.Ordinal)));
+
+        static IEnumerable<string> Rendered(CapturedEvents captured) =>
+            captured.Events.Select(e => e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task Logs_OfCheckoutWebhookAndAdminFlows_HoldNoSecretCardNumberCookieOrFullEmail()
     {
         var captured = new CapturedEvents();
@@ -65,7 +85,7 @@ public class LogHygieneTests(ShopFixture fixture) : ShopTest(fixture)
         logger.LogError(new InvalidOperationException("whsec_leakedsecret and pi_1_secret_2 and 4000000000000002"), "Failure");
 
         var texts = captured.Texts().ToList();
-        Assert.True(texts.Count > 20, $"only {texts.Count} events captured");
+        Assert.True(texts.Count > 20, $"only {texts.Count} events captured: {string.Join("\n", texts)}");
         var cookies = shopper.Client.DefaultRequestHeaders.ToString();
         string[] forbidden =
         [

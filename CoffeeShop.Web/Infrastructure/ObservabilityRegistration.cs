@@ -33,6 +33,9 @@ public static class ObservabilityRegistration
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
     {
         var development = builder.Environment.IsDevelopment();
+        // preserveStaticLogger: each host logs through its own logger. Without it every host's ILogger writes
+        // to Serilog's static Log.Logger, which the last host built replaces: two hosts in one process (tests,
+        // a second instance) would then write into each other's sinks.
         builder.Services.AddSerilog((services, logger) =>
         {
             logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
@@ -56,7 +59,7 @@ public static class ObservabilityRegistration
                     sinks.Sink(extra);
                 }
             }));
-        });
+        }, preserveStaticLogger: true);
 
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<AppDbContext>("database", tags: [ReadyTag])
@@ -137,7 +140,12 @@ public static class ObservabilityRegistration
             ScrapePort.Answer(app, metrics.Port);
         }
 
-        app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel);
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.GetLevel = RequestLogLevel;
+            // This host's logger, not Serilog's static one (see AddObservability).
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+        });
         app.MapHealthChecks($"{HealthPath}/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks($"{HealthPath}/ready", new HealthCheckOptions
         {

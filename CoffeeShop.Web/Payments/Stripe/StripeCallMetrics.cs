@@ -11,6 +11,8 @@ namespace CoffeeShop.Web.Payments.Stripe;
 /// </summary>
 public sealed class StripeCallMetrics(ShopMetrics metrics, IOptions<StripeOptions> options) : DelegatingHandler
 {
+    private static readonly TimeSpan TimeoutSlack = TimeSpan.FromMilliseconds(100);
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var operation = OperationOf(request.Method, request.RequestUri?.AbsolutePath ?? "");
@@ -24,8 +26,11 @@ public sealed class StripeCallMetrics(ShopMetrics metrics, IOptions<StripeOption
         catch (OperationCanceledException)
         {
             // HttpClient's timeout reaches a handler as a plain cancellation: the time taken tells it from a caller giving up.
+            // The timer started before this handler did and ticks in whole milliseconds, so it may fire a little short
+            // of the timeout as measured here; a caller giving up within that slack of the timeout is named a timeout too.
             var elapsed = Stopwatch.GetElapsedTime(started);
-            metrics.StripeCallEnded(operation, elapsed >= TimeSpan.FromSeconds(options.Value.TimeoutSeconds) ? "timeout" : "canceled", elapsed);
+            var timedOut = elapsed >= TimeSpan.FromSeconds(options.Value.TimeoutSeconds) - TimeoutSlack;
+            metrics.StripeCallEnded(operation, timedOut ? "timeout" : "canceled", elapsed);
             throw;
         }
         catch (HttpRequestException)
