@@ -2,16 +2,19 @@ using CoffeeShop.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
+using Microsoft.EntityFrameworkCore;
 
 namespace CoffeeShop.Web.Tests.Data;
 
 /// <summary>
 /// The data-protection keys in PostgreSQL are encrypted with the configured certificate, and a previous
 /// certificate still opens the keys written under it. Each test has certificates of its own; the keys it
-/// writes stay in the shared table, where apps with other certificates pass over them.
+/// writes stay in the shared table, where apps with other certificates pass over them. The shop's fixture is
+/// asked for only so the test database exists and is migrated before the first key is stored: on a new
+/// machine these may be the first tests to run.
 /// </summary>
-public class KeyRingEncryptionTests
+[Collection(ShopTestGroup.Name)]
+public class KeyRingEncryptionTests(ShopFixture fixture)
 {
     private static readonly byte[] Purpose = "CoffeeShop.Tests.KeyRingRotation"u8.ToArray();
 
@@ -79,12 +82,12 @@ public class KeyRingEncryptionTests
         return new ShopFactory(settings: settings);
     }
 
-    private static async Task<string> StoredKeyXmlAsync(Guid keyId)
+    /// <summary>The key's XML exactly as the table holds it.</summary>
+    private async Task<string> StoredKeyXmlAsync(Guid keyId)
     {
-        await using var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT xml FROM data_protection_keys WHERE friendly_name = @name", connection);
-        command.Parameters.AddWithValue("name", $"key-{keyId:D}");
-        return (string?)await command.ExecuteScalarAsync() ?? throw new InvalidOperationException($"key {keyId} is not in data_protection_keys");
+        await using var db = fixture.NewDbContext();
+        var name = $"key-{keyId:D}";
+        return await db.DataProtectionKeys.Where(k => k.FriendlyName == name).Select(k => k.Xml).SingleOrDefaultAsync()
+            ?? throw new InvalidOperationException($"key {keyId} is not in data_protection_keys");
     }
 }
