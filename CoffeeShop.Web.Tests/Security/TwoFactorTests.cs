@@ -26,6 +26,51 @@ public class TwoFactorTests(ShopFixture fixture) : ShopTest(fixture)
         Assert.Equal("/Identity/Account/Manage/EnableAuthenticator", response.Headers.Location!.OriginalString);
     }
 
+    [Theory]
+    [InlineData("/Identity/Account/Manage")]
+    [InlineData("/Identity/Account/Manage/ChangePassword")]
+    [InlineData("/Identity/Account/Manage/DeletePersonalData")]
+    [InlineData("/Identity/Account/Manage/ResetAuthenticator")]
+    [InlineData("/Identity/Account/Manage/TwoFactorAuthentication")]
+    public async Task Get_AccountManagement_WithoutAnAuthenticator_IsSentToEnrolFirst(string page)
+    {
+        await using var shop = RequiringTwoFactor();
+        var admin = await AdminSession.SignInAsync(shop);
+
+        var response = await admin.GetAsync(new Uri(ShopFactory.BaseAddress, page));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Identity/Account/Manage/EnableAuthenticator", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Post_DeletePersonalDataAndChangePassword_WithThePasswordAlone_ChangeNothing()
+    {
+        await using var shop = RequiringTwoFactor();
+        var admin = await AdminSession.SignInAsync(shop, "not-enrolled@coffeeshop.test");
+        // A valid token for this session, from the sign-out form every page carries.
+        var token = (await admin.GetDocumentAsync("/Cart")).Form("form[action^='/Identity/Account/Logout']").AntiforgeryToken();
+
+        var delete = await admin.PostAsync(new Uri(ShopFactory.BaseAddress, "/Identity/Account/Manage/DeletePersonalData"), new FormUrlEncodedContent(
+            new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["Input.Password"] = AdminSession.Password }));
+        var change = await admin.PostAsync(new Uri(ShopFactory.BaseAddress, "/Identity/Account/Manage/ChangePassword"), new FormUrlEncodedContent(
+            new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token,
+                ["Input.OldPassword"] = AdminSession.Password,
+                ["Input.NewPassword"] = "a-password-of-the-intruder",
+                ["Input.ConfirmPassword"] = "a-password-of-the-intruder",
+            }));
+
+        Assert.Equal("/Identity/Account/Manage/EnableAuthenticator", delete.Headers.Location?.OriginalString);
+        Assert.Equal("/Identity/Account/Manage/EnableAuthenticator", change.Headers.Location?.OriginalString);
+        await using var scope = shop.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        var user = await users.FindByEmailAsync("not-enrolled@coffeeshop.test");
+        Assert.NotNull(user);
+        Assert.True(await users.CheckPasswordAsync(user, AdminSession.Password));
+    }
+
     [Fact]
     public async Task SignIn_WithAuthenticator_AsksForTheCodeThenOpensAdmin()
     {

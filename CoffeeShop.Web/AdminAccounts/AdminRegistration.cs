@@ -97,6 +97,14 @@ public static class AdminRegistration
             });
             // The admin's own account pages (two-factor keys, recovery codes) likewise.
             options.Conventions.AddAreaFolderApplicationModelConvention("Identity", "/Account", model => model.Filters.Add(new NoStoreAttribute()));
+            // Managing the account (password, two-factor, personal data) also needs two factors, except enrolling one.
+            options.Conventions.AddAreaFolderApplicationModelConvention("Identity", "/Account/Manage", model =>
+            {
+                if (!model.HandlerType.IsDefined(typeof(AllowsUnenrolledAdminAttribute), inherit: false))
+                {
+                    model.Filters.Add(new ServiceFilterAttribute(typeof(RequireTwoFactorFilter)));
+                }
+            });
             // The orders desk is the admins' home: /Admin opens it; links keep naming /Admin/Orders.
             options.Conventions.AddPageRouteModelConvention(HomePage, model => model.Selectors.Add(new SelectorModel
             {

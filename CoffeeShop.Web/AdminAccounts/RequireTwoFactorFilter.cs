@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace CoffeeShop.Web.AdminAccounts;
 
 /// <summary>
-/// On every admin page: an admin without an authenticator is sent to enrol one first, when
+/// On every admin page and every account-management page but enrolment: an admin without an authenticator is sent to enrol one first, when
 /// <c>Admin:RequireTwoFactor</c> is on (the default outside Development). A stolen password alone
 /// then opens no payment data and no refund button.
 /// </summary>

@@ -16,6 +16,7 @@ namespace CoffeeShop.Web.Areas.Identity.Pages.Account.Manage;
 /// already signed in with two factors (an admin moving to a new phone after "Reset authenticator app").
 /// Anyone else gets a page saying how to get a new link, and no key.
 /// </summary>
+[AllowsUnenrolledAdmin]
 public class EnableAuthenticatorModel(UserManager<IdentityUser> users, SignInManager<IdentityUser> signInManager,
     AuthenticatorEnrolment enrolment, IOptions<ShopOptions> shop, ILogger<EnableAuthenticatorModel> logger) : PageModel
 {
