@@ -77,7 +77,7 @@ public sealed class CatalogAdminBrowserTests(ShopFixture fixture, BrowserFixture
         await admin.GotoAsync("/Admin/Audit");
         var log = page.Locator("#audit-log tbody tr");
         await Expect(log.Nth(0)).ToContainTextAsync("product finca-la-esperanza");
-        foreach (var action in new[] { "PhotoChanged", "ProductActivated", "StockMoved", "ProductCreated" })
+        foreach (var action in new[] { "Photo changed", "Product activated", "Stock moved", "Product created" })
         {
             await Expect(page.Locator("#audit-log")).ToContainTextAsync(action);
         }

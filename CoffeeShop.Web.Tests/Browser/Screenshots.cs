@@ -12,7 +12,7 @@ public static class Screenshots
 {
     public const string UpdateVariable = "COFFEESHOP_UPDATE_SCREENSHOTS";
 
-    private static readonly DirectoryInfo? RepositoryRoot = FindRoot();
+    internal static readonly DirectoryInfo? RepositoryRoot = FindRoot();
 
     public static string ArtifactsFolder { get; } = RepositoryRoot is { } root
         ? System.IO.Path.Combine(root.FullName, "TestResults", "screenshots")

@@ -121,7 +121,7 @@ public sealed class SimulatedCheckoutBrowserTests(ShopFixture fixture, BrowserFi
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Admin" }).GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
         await session.WaitForPathAsync("^/Admin/Dashboard$");
-        await Expect(page.Locator("svg.chart rect")).ToHaveCountAsync(30);
+        await Expect(page.Locator("svg.chart rect.bar")).ToHaveCountAsync(30);
         await Screenshots.SaveAsync(page, "admin-dashboard");
 
         Assert.Equal(PaymentStatus.Refunded, (await RecordsAsync()).Single(r => r.Id == paid.Id).Status);

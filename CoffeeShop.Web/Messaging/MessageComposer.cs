@@ -145,7 +145,7 @@ public sealed class MessageComposer(
         }
 
         var letter = new AlertLetter(ShopName,
-            items.Select(i => new AlertLine(Order.FormatReference(i.OrderId), i.Status.ToString(), new Money(i.AmountMinor, i.Currency),
+            items.Select(i => new AlertLine(Order.FormatReference(i.OrderId), i.Status.Label(), new Money(i.AmountMinor, i.Currency),
                 i.Status == PaymentStatus.Disputed ? "the customer's bank opened a dispute" : i.AttentionReason ?? "needs a decision",
                 Link($"Admin/Payments/{i.Id}"))).ToList(),
             Link("Admin/Payments?attention=true"));

@@ -81,7 +81,7 @@ public sealed class SampleLetters(MessageComposer composer, IOptions<EmailOption
 
     private AlertLetter Alert(Order order) => new(shop.Value.Name,
     [
-        new AlertLine(order.Reference, nameof(PaymentStatus.NeedsAttention), order.Total, "duplicate payment: the order was already paid", Link("Admin/Payments/7")),
+        new AlertLine(order.Reference, PaymentStatus.NeedsAttention.Label(), order.Total, "duplicate payment: the order was already paid", Link("Admin/Payments/7")),
         new AlertLine(Domain.Order.FormatReference(1039), nameof(PaymentStatus.Disputed), new Money(2980, order.Currency), "the customer's bank opened a dispute", Link("Admin/Payments/5")),
     ], Link("Admin/Payments?attention=true"));
 }

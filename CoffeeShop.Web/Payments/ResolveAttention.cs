@@ -33,7 +33,7 @@ public sealed class ResolveAttention(IDbContextFactory<AppDbContext> contexts, T
 
         if (record.Status != PaymentStatus.NeedsAttention)
         {
-            return new ResolveOutcome(false, $"Only a payment that needs attention can be marked resolved; this one is {record.Status}.");
+            return new ResolveOutcome(false, $"Only a payment that needs attention can be marked resolved; this one is {record.Status.Label().ToLowerInvariant()}.");
         }
 
         if (record.AttentionResolvedAt is not null)

@@ -75,7 +75,7 @@ public class EmailsTests(ShopFixture fixture) : ShopTest(fixture)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var row = Row(page, "failed-emails", failed.Id);
-        Assert.Equal("OrderConfirmation", row.QuerySelector(".kind")!.TextContent);
+        Assert.Equal("Order confirmation", row.QuerySelector(".kind")!.TextContent);
         Assert.Equal("grace@example.com", row.QuerySelector(".recipient")!.TextContent);
         Assert.Equal("550 5.1.1 mailbox unavailable", row.QuerySelector(".last-error")!.TextContent);
         var orderLink = row.QuerySelector("a")!;

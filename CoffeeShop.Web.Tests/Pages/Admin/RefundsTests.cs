@@ -238,7 +238,7 @@ public class RefundsTests(ShopFixture fixture) : PaymentTest(fixture)
         Assert.Equal(PaymentStatus.Succeeded, (await ReloadAsync(record.Id)).Status);
         var shown = await admin.FollowRedirectAsync(resync);
         Assert.Contains("1 requested refund(s) not found at Stripe yet", shown.QuerySelector(".notice")!.TextContent, StringComparison.Ordinal);
-        Assert.Contains("requested", shown.QuerySelector("table.refunds tbody")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Requested", shown.QuerySelector("table.refunds tbody")!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
