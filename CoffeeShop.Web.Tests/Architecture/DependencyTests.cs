@@ -12,7 +12,7 @@ public class DependencyTests(ITestOutputHelper output)
     private static readonly FolderGraph Graph = FolderGraph.Of(typeof(Money).Assembly);
 
     /// <summary>The features: what a page uses and Infrastructure must not.</summary>
-    private static readonly string[] Features = ["AdminAccounts", "Shopping", "Payments", "Payments.Stripe", "Payments.Simulated", "Fulfilment", "Catalog", "Catalog.Photos", "Auditing", "Messaging", "Retention"];
+    private static readonly string[] Features = ["AdminAccounts", "Shopping", "Payments", "Payments.Stripe", "Payments.Simulated", "Fulfilment", "Catalog", "Catalog.Photos", "Auditing", "Messaging", "Retention", "Discovery"];
 
     [Fact]
     public void Graph_SeesWhatThePagesUse()

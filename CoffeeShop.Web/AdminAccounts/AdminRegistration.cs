@@ -94,9 +94,14 @@ public static class AdminRegistration
                 model.Filters.Add(new ServiceFilterAttribute(typeof(RequireTwoFactorFilter)));
                 // Every admin response, CSV exports included, stays out of caches: it holds customers' data.
                 model.Filters.Add(new NoStoreAttribute());
+                model.EndpointMetadata.Add(new NoIndexAttribute());
             });
             // The admin's own account pages (two-factor keys, recovery codes) likewise.
-            options.Conventions.AddAreaFolderApplicationModelConvention("Identity", "/Account", model => model.Filters.Add(new NoStoreAttribute()));
+            options.Conventions.AddAreaFolderApplicationModelConvention("Identity", "/Account", model =>
+            {
+                model.Filters.Add(new NoStoreAttribute());
+                model.EndpointMetadata.Add(new NoIndexAttribute());
+            });
             // Managing the account (password, two-factor, personal data) also needs two factors, except enrolling one.
             options.Conventions.AddAreaFolderApplicationModelConvention("Identity", "/Account/Manage", model =>
             {

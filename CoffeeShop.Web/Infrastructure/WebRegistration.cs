@@ -67,6 +67,10 @@ public static class WebRegistration
         app.UseRouting();
         // After routing, so the header policy and the rate limits know which page answers.
         app.UseSecurityHeaders();
+        // Pages marked [NoIndex] tell search engines so on every answer; pages marked [RestorableFromHistory] may be
+        // restored by the back/forward cache (before the page caches, whose copies get the same answer).
+        NoIndexAttribute.UseNoIndexHeader(app);
+        RestorableFromHistoryAttribute.UseRestorableFromHistory(app);
         app.UseRateLimiter();
         // Who is signed in, then whether they may open the page (the admin pages).
         app.UseAuthentication();

@@ -113,12 +113,18 @@ internal static partial class PageWeight
     private static bool IsFirstParty(Uri resource, Uri shop) =>
         string.Equals(resource.Host, shop.Host, StringComparison.OrdinalIgnoreCase) && resource.Port == shop.Port;
 
-    /// <summary>Resources a browser loads for this text: src/srcset, link href, CSS url(...).</summary>
+    /// <summary>Resources a browser loads for this text: src/srcset, link href (the favicon too), CSS url(...).</summary>
     private static IEnumerable<Uri> References(string text, Uri baseUri)
     {
         var found = new List<string>();
         foreach (Match tag in ResourceTag().Matches(text))
         {
+            // Links a browser does not load with the page: the page's own canonical address, the home-screen icon.
+            if (ShopClient.Attribute(tag.Value, "rel") is "canonical" or "apple-touch-icon" or "alternate")
+            {
+                continue;
+            }
+
             foreach (var attribute in new[] { "src", "href", "srcset", "poster", "data" })
             {
                 if (ShopClient.Attribute(tag.Value, attribute) is { Length: > 0 } value)

@@ -7,6 +7,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CoffeeShop.Web.Pages.Cart;
 
+/// <summary>
+/// The cart. Never restored from the back/forward cache: its forms' antiforgery tokens make it
+/// <c>no-store</c>, and that is kept on purpose (no <see cref="RestorableFromHistoryAttribute"/>): going back
+/// to it after paying or after changing it in another tab must show the cart as it is now, not its old
+/// quantities and prices with forms that post them.
+/// </summary>
+[NoIndex]
 public class IndexModel(CartSession session) : PageModel
 {
     public CartView Cart { get; private set; } = null!;

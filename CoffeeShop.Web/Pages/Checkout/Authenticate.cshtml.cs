@@ -17,6 +17,7 @@ namespace CoffeeShop.Web.Pages.Checkout;
 /// </summary>
 [LoadsStripeJs]
 [EnableRateLimiting(RateLimits.PaymentStatusChecks)]
+[NoIndex]
 public class AuthenticateModel(AppDbContext db, IPaymentGateway gateway, PaymentMode mode) : PageModel
 {
     public string ClientSecret { get; private set; } = "";

@@ -9,6 +9,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CoffeeShop.Web.Pages.Checkout;
 
 [LoadsStripeJs]
+// Never restored from the back/forward cache: its antiforgery token makes it no-store, kept on purpose (no
+// [RestorableFromHistory]): going back to it after paying must ask the shop again, which finds the cart emptied
+// and says so, instead of showing a payment form, with its checkout id, for an order already paid.
+[NoIndex]
 public class IndexModel(CartSession cartSession, CheckoutPayment checkout, PaymentMode mode) : PageModel
 {
     public CartView Cart { get; private set; } = null!;

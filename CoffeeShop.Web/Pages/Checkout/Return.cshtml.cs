@@ -16,6 +16,7 @@ namespace CoffeeShop.Web.Pages.Checkout;
 /// Stripe call, no row lock) and each client is rate-limited.
 /// </summary>
 [EnableRateLimiting(RateLimits.PaymentStatusChecks)]
+[NoIndex]
 public class ReturnModel(AppDbContext db, IPaymentGateway gateway, FinalizePayment finalize, ILogger<ReturnModel> logger) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(string? order, [FromQuery(Name = "payment_intent")] string? paymentIntent, CancellationToken cancellationToken)

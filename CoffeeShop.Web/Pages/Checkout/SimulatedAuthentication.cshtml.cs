@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CoffeeShop.Web.Pages.Checkout;
 
 /// <summary>The simulated bank's 3-D Secure page (Development without Stripe keys only).</summary>
+[NoIndex]
 public class SimulatedAuthenticationModel(AppDbContext db, SimulatedPaymentGateway gateway, PaymentMode mode) : PageModel
 {
     [BindProperty(SupportsGet = true)]

@@ -13,6 +13,7 @@ namespace CoffeeShop.Web.Pages.Enrol;
 /// sets up the new admin's authenticator (<see cref="AuthenticatorEnrolment"/>).
 /// </summary>
 [AllowAnonymous]
+[NoIndex]
 public class IndexModel(AdminTeam team) : PageModel
 {
     [BindProperty(SupportsGet = true)]

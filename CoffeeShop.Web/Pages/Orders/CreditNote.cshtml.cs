@@ -1,5 +1,6 @@
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Infrastructure;
 using CoffeeShop.Web.Invoicing;
 using CoffeeShop.Web.Shopping;
 using Microsoft.AspNetCore.Mvc;
@@ -13,6 +14,7 @@ namespace CoffeeShop.Web.Pages.Orders;
 /// A credit note: money given back on an invoiced order, numbered by the database as the refund succeeded
 /// (ADR 0013). A partial refund carries the order's VAT rates in proportion (<see cref="Vat.Split"/>).
 /// </summary>
+[NoIndex]
 public class CreditNoteModel(AppDbContext db, IOptions<InvoicingOptions> invoicing, IOptions<ShopOptions> shop) : PageModel
 {
     public Order Order { get; private set; } = null!;

@@ -1,5 +1,6 @@
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -7,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CoffeeShop.Web.Pages.Orders;
 
 /// <summary>The customer's order page, reached by an unguessable id: what they bought, where it goes, where the payment and the parcel stand, and its documents.</summary>
+[NoIndex]
 public class DetailsModel(AppDbContext db) : PageModel
 {
     public Order Order { get; private set; } = null!;
@@ -34,6 +36,7 @@ public class DetailsModel(AppDbContext db) : PageModel
             .OrderBy(r => r.CreditNoteNumber)
             .Select(r => r.CreditNoteNumber!.Value)
             .ToListAsync(cancellationToken);
+        // The customer's name, address and payment: kept in no cache, so never restored from the back/forward cache either.
         Response.Headers.CacheControl = "no-store";
         return Page();
     }

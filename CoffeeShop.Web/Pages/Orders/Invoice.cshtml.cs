@@ -1,5 +1,6 @@
 using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
+using CoffeeShop.Web.Infrastructure;
 using CoffeeShop.Web.Invoicing;
 using CoffeeShop.Web.Shopping;
 using Microsoft.AspNetCore.Mvc;
@@ -13,6 +14,7 @@ namespace CoffeeShop.Web.Pages.Orders;
 /// A paid order's invoice, to print or keep: reached by the order's unguessable id, by the customer and by
 /// admins alike. The number was given by the database as the order became paid (ADR 0013).
 /// </summary>
+[NoIndex]
 public class InvoiceModel(AppDbContext db, IOptions<InvoicingOptions> invoicing, IOptions<ShopOptions> shop) : PageModel
 {
     private static readonly PaymentStatus[] Paid = [PaymentStatus.Succeeded, PaymentStatus.PartiallyRefunded, PaymentStatus.Refunded, PaymentStatus.Disputed];

@@ -1,4 +1,6 @@
+using CoffeeShop.Web.Catalog.Photos;
 using CoffeeShop.Web.Data;
+using CoffeeShop.Web.Discovery;
 using CoffeeShop.Web.Domain;
 using CoffeeShop.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
@@ -7,11 +9,25 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CoffeeShop.Web.Pages.Products;
 
-/// <summary>A bean's page; first visits share one rendering (<see cref="FirstVisitCacheAttribute"/>); a former slug redirects for good.</summary>
+/// <summary>
+/// A bean's page; first visits share one rendering (<see cref="FirstVisitCacheAttribute"/>); a former slug redirects
+/// for good. Going back to it restores it from the browser's back/forward cache (<see cref="RestorableFromHistoryAttribute"/>):
+/// it shows a product, nothing of the customer's.
+/// </summary>
 [FirstVisitCache]
-public class DetailsModel(AppDbContext db) : PageModel
+[RestorableFromHistory]
+public class DetailsModel(AppDbContext db, PublicAddress address) : PageModel
 {
     public Product Product { get; private set; } = null!;
+
+    /// <summary>The page's one address, for search engines and shared links.</summary>
+    public string CanonicalPath => $"/Products/{Product.Slug}";
+
+    /// <summary>The photo link previews show: its smallest JPEG, made for every photo (null with the drawn bag).</summary>
+    public string? ImagePath => Product.PhotoHash is { } hash ? $"/photos/{hash}/{PhotoProcessor.Widths[0]}.jpg" : null;
+
+    /// <summary>schema.org Product and Offer as JSON-LD (<see cref="ProductDescription.StructuredData"/>).</summary>
+    public string StructuredData => ProductDescription.StructuredData(Product, address.Of(CanonicalPath), ImagePath is { } image ? address.Of(image) : null);
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
