@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CoffeeShop.Web.Data;
@@ -83,7 +81,8 @@ public static class DataRegistration
 
     internal static DbContextOptionsBuilder UseShopDatabase(this DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(ShopConnectionString(connectionString), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention();
+            .UseSnakeCaseNamingConvention()
+            .ReplaceService<IHistoryRepository, FirstStartHistoryRepository>();
 
     /// <summary>The configured connection string with the shop's defaults for what it leaves unset.</summary>
     internal static string ShopConnectionString(string connectionString)
@@ -111,16 +110,8 @@ public static class DataRegistration
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
-        var database = scope.ServiceProvider.GetRequiredService<AppDbContext>().Database;
-        // On a new database EF reads the history table before creating it, and logs that read's failure at Error
-        // (dotnet/efcore#37328): a clean first start would print an error. The table is made first (CREATE TABLE
-        // IF NOT EXISTS, EF's own script), so the read finds it empty; any other failing command still logs.
-        if (await database.GetService<IRelationalDatabaseCreator>().ExistsAsync(cancellationToken))
-        {
-            await database.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
-        }
-
-        await database.MigrateAsync(cancellationToken);
+        // On a new database too without an error in the log: FirstStartHistoryRepository.
+        await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.MigrateAsync(cancellationToken);
     }
 
     private sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
