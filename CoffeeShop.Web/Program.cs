@@ -35,6 +35,7 @@ builder.Services.AddShopSecurityHeaders();
 builder.Services.AddShopRateLimits();
 builder.Services.AddShopHostFiltering();
 builder.Services.AddTrustedProxies();
+builder.Services.AddHttpsOnly();
 
 var app = builder.Build();
 

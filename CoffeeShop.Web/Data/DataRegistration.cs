@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
 
 namespace CoffeeShop.Web.Data;
@@ -80,7 +81,8 @@ public static class DataRegistration
 
     internal static DbContextOptionsBuilder UseShopDatabase(this DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(ShopConnectionString(connectionString), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention();
+            .UseSnakeCaseNamingConvention()
+            .ReplaceService<IHistoryRepository, FirstStartHistoryRepository>();
 
     /// <summary>The configured connection string with the shop's defaults for what it leaves unset.</summary>
     internal static string ShopConnectionString(string connectionString)
@@ -108,6 +110,7 @@ public static class DataRegistration
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
+        // On a new database too without an error in the log: FirstStartHistoryRepository.
         await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.MigrateAsync(cancellationToken);
     }
 

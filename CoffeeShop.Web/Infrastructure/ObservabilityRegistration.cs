@@ -146,7 +146,8 @@ public static class ObservabilityRegistration
             // This host's logger, not Serilog's static one (see AddObservability).
             options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
         });
-        app.MapHealthChecks($"{HealthPath}/live", new HealthCheckOptions { Predicate = _ => false });
+        // Served over plain http too: a load balancer probes an instance's own http port (HttpsOnly).
+        app.MapHealthChecks($"{HealthPath}/live", new HealthCheckOptions { Predicate = _ => false }).WithMetadata(new ServedOverPlainHttpAttribute());
         app.MapHealthChecks($"{HealthPath}/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
@@ -157,7 +158,7 @@ public static class ObservabilityRegistration
                 context.Response.ContentType = "text/plain; charset=utf-8";
                 return context.Response.WriteAsync(report.Status.ToString());
             },
-        });
+        }).WithMetadata(new ServedOverPlainHttpAttribute());
         return app;
     }
 

@@ -65,6 +65,8 @@ public static class WebRegistration
         // Before routing, so a bad query string is refused before any page or endpoint sees it.
         app.UseQueryStringGuard();
         app.UseRouting();
+        // After routing (the health probes answer over plain http too), before anything renders a page.
+        app.UseHttpsOnly(app.Environment);
         // After routing, so the header policy and the rate limits know which page answers.
         app.UseSecurityHeaders();
         // Pages marked [NoIndex] tell search engines so on every answer; pages marked [RestorableFromHistory] may be

@@ -7,10 +7,13 @@ using CoffeeShop.Bench.CheckoutLoad;
 //   CheckoutLoad weight --base https://127.0.0.1:PORT --cert cert.pem [--product kiambu-aa]
 //   CheckoutLoad race   --base https://127.0.0.1:PORT --cert cert.pem --product SLUG [--customers 64]
 //                       [--token ctoken_pm_card_visa] [--go-file PATH]
+//   CheckoutLoad smoke  --base https://127.0.0.1:PORT --cert cert.pem --stripe FAKE_URL --stripe-key sk_test_…
+//                       --webhook-secret whsec_… --admin-email E --admin-password P --enrol-link URL
+//                       (scripts/deploy-smoke: DeploySmoke.cs)
 // Results go to stdout as "RESULT key=value ..." lines (load, race) and "PAGE"/"RES" lines (weight).
-if (args.Length == 0 || args[0] is not ("load" or "weight" or "race"))
+if (args.Length == 0 || args[0] is not ("load" or "weight" or "race" or "smoke"))
 {
-    await Console.Error.WriteLineAsync("usage: CheckoutLoad load|weight|race --base URL --cert PEM [options] (see Program.cs)");
+    await Console.Error.WriteLineAsync("usage: CheckoutLoad load|weight|race|smoke --base URL --cert PEM [options] (see Program.cs)");
     return 2;
 }
 
@@ -28,6 +31,11 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
+    if (args[0] == "smoke")
+    {
+        return await new DeploySmoke(shop, options).RunAsync(stopping.Token);
+    }
+
     if (args[0] == "weight")
     {
         return await PageWeight.RunAsync(shop, product, stopping.Token);
