@@ -13,12 +13,12 @@ public class RuntimeConfigTests
     }
 
     [Fact]
-    public void Gc_Gen0BudgetIsCappedAt16MB_SoMemoryDoesNotFollowTheCpusCache()
+    public void Gc_Gen0BudgetIsCappedAt8MB_SoMemoryDoesNotFollowTheCpusCache()
     {
         // ADR 0026: left to the GC, the gen0 budget follows the L3 cache size (64 MB on some Xeons: +50 MB resident).
         var properties = ConfigProperties();
 
-        Assert.Equal(16 * 1024 * 1024, properties.GetProperty("System.GC.Gen0MaxBudget").GetInt64());
+        Assert.Equal(8 * 1024 * 1024, properties.GetProperty("System.GC.Gen0MaxBudget").GetInt64());
         Assert.False(properties.GetProperty("System.GC.Server").GetBoolean());
     }
 }
