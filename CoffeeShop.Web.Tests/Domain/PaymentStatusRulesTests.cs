@@ -23,6 +23,10 @@ public class PaymentStatusRulesTests
     [InlineData(PaymentStatus.Succeeded, PaymentStatus.NeedsAttention, true)]
     [InlineData(PaymentStatus.NeedsAttention, PaymentStatus.Succeeded, false)]
     [InlineData(PaymentStatus.Succeeded, PaymentStatus.Succeeded, false)]
+    [InlineData(PaymentStatus.Processing, PaymentStatus.PartiallyRefunded, true)]
+    [InlineData(PaymentStatus.Failed, PaymentStatus.Refunded, true)]
+    [InlineData(PaymentStatus.Canceled, PaymentStatus.Refunded, false)]
+    [InlineData(PaymentStatus.Processing, PaymentStatus.Disputed, false)]
     public void CanMove_OnlyForward(PaymentStatus from, PaymentStatus to, bool allowed) =>
         Assert.Equal(allowed, PaymentStatusRules.CanMove(from, to));
 

@@ -292,6 +292,72 @@ public class StripeWebhookTests(ShopFixture fixture) : PaymentTest(fixture)
     }
 
     [Fact]
+    public async Task Post_Webhook_ProcessingEventArrivingAfterTheDebitFailed_Is200AndTheRecordStaysFailed()
+    {
+        var (_, record) = await PayAsync("ctoken_test_processing");
+        var processingNews = Stripe.SignedEvent("payment_intent.processing", Stripe.PaymentIntentJson(record.PaymentIntentId!));
+        Stripe.SetPaymentIntentStatus(record.PaymentIntentId!, "requires_payment_method");
+        var failed = FailedIntentJson(record.PaymentIntentId!);
+        Assert.Equal(HttpStatusCode.OK, (await Stripe2Shop.DeliverAsync(Stripe.SignedEvent("payment_intent.payment_failed", failed))).StatusCode);
+        Assert.Equal(PaymentStatus.Failed, (await RecordAsync()).Status);
+
+        // The debit's "processing" news, written before it failed, is delivered last (Stripe does not keep order).
+        var late = await Stripe2Shop.DeliverAsync(processingNews);
+
+        Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+        var after = await RecordAsync();
+        Assert.Equal(PaymentStatus.Failed, after.Status);
+        Assert.Equal(OrderStatus.AwaitingPayment, after.Order!.Status);
+        Assert.All(await EventsAsync(), e => Assert.NotNull(e.ProcessedAt));
+        await using var db = Db();
+        var messages = await db.OutboxMessages.Where(m => m.OrderId == after.OrderId).Select(m => m.Kind).ToListAsync();
+        Assert.Equal(2, messages.Count);
+        Assert.Contains(MessageKind.PaymentProcessing, messages);
+        Assert.Contains(MessageKind.PaymentFailed, messages);
+    }
+
+    [Fact]
+    public async Task Post_Webhook_ProcessingAgainAfterAFailure_MovesTheRecordButTellsTheCustomerOnce()
+    {
+        var (_, record) = await PayAsync("ctoken_test_processing");
+        Stripe.SetPaymentIntentStatus(record.PaymentIntentId!, "requires_payment_method");
+        await Stripe2Shop.DeliverAsync(Stripe.SignedEvent("payment_intent.payment_failed", FailedIntentJson(record.PaymentIntentId!)));
+
+        // The PaymentIntent really is confirmed again (Stripe says so now): the record follows, the customer already heard.
+        Stripe.SetPaymentIntentStatus(record.PaymentIntentId!, "processing");
+        var again = await Stripe2Shop.DeliverAsync(Stripe.SignedEvent("payment_intent.processing", Stripe.PaymentIntentJson(record.PaymentIntentId!)));
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(PaymentStatus.Processing, (await RecordAsync()).Status);
+        await using var db = Db();
+        Assert.Equal(1, await db.OutboxMessages.CountAsync(m => m.OrderId == record.OrderId && m.Kind == MessageKind.PaymentProcessing));
+    }
+
+    [Fact]
+    public async Task Post_Webhook_DashboardRefundNewsBeforeThePaymentsNews_OrderIsPaidAndPartlyRefunded()
+    {
+        var (_, record) = await PayAsync("ctoken_test_processing");
+        Stripe.SetPaymentIntentStatus(record.PaymentIntentId!, "succeeded");
+        var dashboard = new RefundService(new StripeClient(new StripeClientOptions
+        {
+            ApiKey = FakeStripeApi.SecretKey,
+            ApiBase = Stripe.BaseAddress.ToString().TrimEnd('/'),
+        }));
+        var partial = await dashboard.CreateAsync(new RefundCreateOptions { PaymentIntent = record.PaymentIntentId, Amount = 1000 });
+
+        // The refund's news overtakes the news that the debit succeeded.
+        Assert.Equal(HttpStatusCode.OK, (await Stripe2Shop.DeliverAsync(Stripe.SignedEvent("refund.created", Stripe.RefundJson(partial.Id)))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Stripe2Shop.DeliverAsync(Stripe.SignedEvent("payment_intent.succeeded", Stripe.PaymentIntentJson(record.PaymentIntentId!)))).StatusCode);
+
+        var after = await RecordAsync();
+        Assert.Equal(PaymentStatus.PartiallyRefunded, after.Status);
+        Assert.Equal(1000, after.RefundedMinor);
+        Assert.Equal(OrderStatus.Paid, after.Order!.Status);
+        Assert.NotNull(after.Order.InvoiceNumber);
+        Assert.Equal(StockReservation.Sold, after.StockReservation);
+    }
+
+    [Fact]
     public async Task Post_Webhook_RefundFailedThenLateRefundCreatedPending_StaysFailedAndRefundsNothing()
     {
         SkipLedgerCheck("the refund's failure is told by hand-made events; the fake's own refund stays succeeded");

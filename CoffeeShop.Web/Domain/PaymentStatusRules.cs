@@ -6,13 +6,17 @@ namespace CoffeeShop.Web.Domain;
 /// </summary>
 public static class PaymentStatusRules
 {
+    private static readonly PaymentStatus[] RefundedLater = [PaymentStatus.PartiallyRefunded, PaymentStatus.Refunded];
+
     private static readonly Dictionary<PaymentStatus, PaymentStatus[]> Forward = new()
     {
-        [PaymentStatus.Pending] = [PaymentStatus.RequiresAction, PaymentStatus.Processing, PaymentStatus.Succeeded, PaymentStatus.Failed, PaymentStatus.Canceled],
-        [PaymentStatus.RequiresAction] = [PaymentStatus.Processing, PaymentStatus.Succeeded, PaymentStatus.Failed, PaymentStatus.Canceled],
-        [PaymentStatus.Processing] = [PaymentStatus.RequiresAction, PaymentStatus.Succeeded, PaymentStatus.Failed, PaymentStatus.Canceled],
+        // Money taken may be partly or wholly refunded before the shop hears that it was taken (a refund made in
+        // the Dashboard whose news arrives first): such a record moves straight to where the refunds leave it.
+        [PaymentStatus.Pending] = [PaymentStatus.RequiresAction, PaymentStatus.Processing, PaymentStatus.Succeeded, PaymentStatus.Failed, PaymentStatus.Canceled, .. RefundedLater],
+        [PaymentStatus.RequiresAction] = [PaymentStatus.Processing, PaymentStatus.Succeeded, PaymentStatus.Failed, PaymentStatus.Canceled, .. RefundedLater],
+        [PaymentStatus.Processing] = [PaymentStatus.RequiresAction, PaymentStatus.Succeeded, PaymentStatus.Failed, PaymentStatus.Canceled, .. RefundedLater],
         // A PaymentIntent that failed can still be confirmed again and succeed; money taken is always recorded.
-        [PaymentStatus.Failed] = [PaymentStatus.RequiresAction, PaymentStatus.Processing, PaymentStatus.Succeeded, PaymentStatus.Canceled],
+        [PaymentStatus.Failed] = [PaymentStatus.RequiresAction, PaymentStatus.Processing, PaymentStatus.Succeeded, PaymentStatus.Canceled, .. RefundedLater],
         [PaymentStatus.Canceled] = [],
         [PaymentStatus.Succeeded] = [PaymentStatus.PartiallyRefunded, PaymentStatus.Refunded, PaymentStatus.Disputed],
         [PaymentStatus.PartiallyRefunded] = [PaymentStatus.Refunded, PaymentStatus.Disputed],

@@ -21,11 +21,13 @@ public static class Outbox
     public static OutboxMessage OrderConfirmation(AppDbContext db, Order order, DateTimeOffset now) =>
         Add(db, MessageKind.OrderConfirmation, order.Email, Key("order-confirmation", order.Id), now, orderId: order.Id);
 
-    public static OutboxMessage PaymentProcessing(AppDbContext db, Order order, long paymentRecordId, DateTimeOffset now) =>
-        Add(db, MessageKind.PaymentProcessing, order.Email, Key("payment-processing", paymentRecordId), now, orderId: order.Id);
+    /// <summary>Once per payment attempt, however often its PaymentIntent goes back to processing (it may be confirmed again after it failed).</summary>
+    public static Task PaymentProcessingOnceAsync(AppDbContext db, Order order, long paymentRecordId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        AddOnceAsync(db, MessageKind.PaymentProcessing, order, Key("payment-processing", paymentRecordId), now, cancellationToken);
 
-    public static OutboxMessage PaymentFailed(AppDbContext db, Order order, long paymentRecordId, DateTimeOffset now) =>
-        Add(db, MessageKind.PaymentFailed, order.Email, Key("payment-failed", paymentRecordId), now, orderId: order.Id);
+    /// <summary>Once per payment attempt, however often its PaymentIntent fails.</summary>
+    public static Task PaymentFailedOnceAsync(AppDbContext db, Order order, long paymentRecordId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        AddOnceAsync(db, MessageKind.PaymentFailed, order, Key("payment-failed", paymentRecordId), now, cancellationToken);
 
     /// <summary>The parcel left: one statement in the caller's transaction, the address read from the order.</summary>
     public static Task<int> OrderShippedAsync(AppDbContext db, long orderId, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -80,6 +82,18 @@ public static class Outbox
         };
         db.OutboxMessages.Add(message);
         return message;
+    }
+
+    /// <summary>
+    /// Queues the message unless its key was queued before. The caller holds the payment record's row lock,
+    /// so no other transaction can queue the same key between the look and the insert.
+    /// </summary>
+    private static async Task AddOnceAsync(AppDbContext db, MessageKind kind, Order order, string dedupeKey, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!await db.OutboxMessages.AnyAsync(m => m.DedupeKey == dedupeKey, cancellationToken))
+        {
+            Add(db, kind, order.Email, dedupeKey, now, orderId: order.Id);
+        }
     }
 
     private static string Key(string cause, long id) => string.Create(CultureInfo.InvariantCulture, $"{cause}:{id}");

@@ -199,13 +199,13 @@ public sealed class FinalizePayment(IDbContextFactory<AppDbContext> contexts, Ti
         }
         else if (record.Status == PaymentStatus.Processing && order.Status == OrderStatus.AwaitingPayment)
         {
-            Outbox.PaymentProcessing(db, order, record.Id, now);
+            await Outbox.PaymentProcessingOnceAsync(db, order, record.Id, now, cancellationToken);
         }
         else if (record.Status == PaymentStatus.Failed && from is PaymentStatus.Processing or PaymentStatus.RequiresAction
             && order.Status == OrderStatus.AwaitingPayment && !CustomerIsWatching(source))
         {
             // The customer left the checkout (a delayed method, or a bank step they walked away from): the page cannot tell them.
-            Outbox.PaymentFailed(db, order, record.Id, now);
+            await Outbox.PaymentFailedOnceAsync(db, order, record.Id, now, cancellationToken);
         }
 
         if (record.Status is PaymentStatus.NeedsAttention or PaymentStatus.Disputed)

@@ -141,6 +141,14 @@ public sealed class StripeWebhookReceiver(
             var intent = trusted && stripeEvent.Data.Object is PaymentIntent pi
                 ? StripeMapping.ToSnapshot(pi)
                 : await gateway.RetrieveAsync(RawObject(json, "id")!, cancellationToken);
+            if (trusted && intent is { Id: { } underWay, Status: PaymentStatus.Processing or PaymentStatus.RequiresAction })
+            {
+                // News of a payment still under way can be older than news already applied (a debit's
+                // failure delivered before its "processing"), and a failed PaymentIntent may really be
+                // confirmed again: only Stripe's present word tells which. Such events are few.
+                intent = await gateway.RetrieveAsync(underWay, cancellationToken);
+            }
+
             if (intent is null)
             {
                 return (null, "PaymentIntent not found at Stripe");
