@@ -39,9 +39,9 @@ internal static class Ledger
         rows.Add(await StockAsync(db, options.Get("initial-stock")));
         rows.Add(await NumbersAsync(db, "invoice numbers", "SELECT invoice_number FROM orders WHERE invoice_number IS NOT NULL", "invoice"));
         rows.Add(await NumbersAsync(db, "credit-note numbers", "SELECT credit_note_number FROM refunds WHERE credit_note_number IS NOT NULL", "credit_note"));
-        rows.AddRange(await Emails.CheckAsync(db, new Uri(options.Get("smtp"))));
         var requests = RequestLog.Read(options.Get("requests"));
         var faults = RequestLog.ReadFaults(options.Get("faults"), options.Int("grace-ms", 20000));
+        rows.AddRange(await Emails.CheckAsync(db, new Uri(options.Get("smtp")), RequestLog.ReadFaults(options.Get("faults"), 0)));
         rows.Add(RequestLog.ServerErrors(requests, faults));
         rows.AddRange(RequestLog.Latencies(requests));
 
