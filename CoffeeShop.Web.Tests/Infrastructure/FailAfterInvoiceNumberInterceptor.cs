@@ -6,8 +6,9 @@ namespace CoffeeShop.Web.Tests.Infrastructure;
 
 /// <summary>
 /// Breaks the payment's transaction after the database gave the order its invoice number: the save that
-/// marked an order Paid went through (the trigger took the number and EF read it back), then the next
-/// step fails, so the transaction rolls back before its commit. Fails the first <c>failures</c> times only.
+/// marked an order Paid went through, the deferred trigger that numbers it is made to run at once (it
+/// would run at the commit), then the next step fails, so the transaction rolls back before its commit.
+/// Fails the first <c>failures</c> times only.
 /// </summary>
 public sealed class FailAfterInvoiceNumberInterceptor(int failures = 1) : SaveChangesInterceptor
 {
@@ -27,21 +28,32 @@ public sealed class FailAfterInvoiceNumberInterceptor(int failures = 1) : SaveCh
         }
     }
 
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        var numbered = eventData.Context!.ChangeTracker.Entries<Order>()
-            .Select(e => e.Entity)
-            .FirstOrDefault(o => o.Status == OrderStatus.Paid && o.InvoiceNumber is not null);
-        lock (_gate)
+        var context = eventData.Context!;
+        var paid = context.ChangeTracker.Entries<Order>().Select(e => e.Entity).FirstOrDefault(o => o.Status == OrderStatus.Paid);
+        if (paid is null || context.Database.CurrentTransaction is null)
         {
-            if (numbered is not null && _failuresLeft > 0 && eventData.Context.Database.CurrentTransaction is not null)
-            {
-                _failuresLeft--;
-                _taken.Add(numbered.InvoiceNumber!.Value);
-                throw new DbUpdateException("Simulated failure after the order took its invoice number, before the commit.");
-            }
+            return result;
         }
 
-        return base.SavedChangesAsync(eventData, result, cancellationToken);
+        lock (_gate)
+        {
+            if (_failuresLeft == 0)
+            {
+                return result;
+            }
+
+            _failuresLeft--;
+        }
+
+        await context.Database.ExecuteSqlRawAsync("SET CONSTRAINTS orders_take_invoice_number IMMEDIATE", cancellationToken);
+        var number = await context.Database.SqlQuery<long>($"SELECT invoice_number AS \"Value\" FROM orders WHERE id = {paid.Id}").SingleAsync(cancellationToken);
+        lock (_gate)
+        {
+            _taken.Add(number);
+        }
+
+        throw new DbUpdateException("Simulated failure after the order took its invoice number, before the commit.");
     }
 }

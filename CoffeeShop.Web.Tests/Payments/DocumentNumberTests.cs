@@ -103,6 +103,37 @@ public sealed class DocumentNumberTests(ShopFixture fixture) : PaymentTest(fixtu
     }
 
     [Fact]
+    public async Task Checkout_PayingTransaction_HoldsNoSharedRowUntilItsCommit_AndTheOrderHasItsNumberAfter()
+    {
+        var probe = new SharedRowsProbe();
+        var probed = StartInstance(s => s.AddSingleton<IInterceptor>(probe));
+        await using var db = Db();
+
+        var paid = await PayAsync(probed, db);
+
+        // Every payment needs the invoice sequence, the desk's counts and its products' rows; the paying
+        // transaction takes them as it commits (ADR 0025), so payments queue on them for a commit, not a payment.
+        Assert.Empty(Assert.Single(probe.HeldBeforeCommit));
+        Assert.Equal(OrderStatus.Paid, paid.Order!.Status);
+        Assert.Equal(1, paid.Order.InvoiceNumber);
+        Assert.Equal(1, await db.Database.SqlQuery<long>($"SELECT orders AS \"Value\" FROM order_fulfilment_counts WHERE fulfilment = 'ToPack'").SingleAsync());
+    }
+
+    [Fact]
+    public async Task InvoiceNumber_TakenAwayFromAPaidOrder_IsRefusedAtTheCommit()
+    {
+        await using var db = Db();
+        var paid = await PayAsync(Factory, db);
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() =>
+            db.Database.ExecuteSqlAsync($"UPDATE orders SET invoice_number = NULL WHERE id = {paid.OrderId}"));
+
+        Assert.Equal("orders_take_invoice_number", refused.ConstraintName);
+        Assert.Equal(1, (await OrdersAsync()).Single().InvoiceNumber);
+        Assert.Equal(1, await LastNumberAsync(DocumentSequence.Invoice));
+    }
+
+    [Fact]
     public async Task Checkout_TransactionRolledBackAfterTheNumberWasTaken_LeavesNoGap()
     {
         var breaks = new FailAfterInvoiceNumberInterceptor();

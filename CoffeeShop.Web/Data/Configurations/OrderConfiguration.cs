@@ -12,8 +12,9 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         {
             t.HasCheckConstraint("ck_orders_total_positive", "total_minor > 0");
             t.HasCheckConstraint("ck_orders_total_is_lines_plus_shipping", "shipping_minor >= 0 AND subtotal_minor > 0 AND total_minor = subtotal_minor + shipping_minor");
-            // A paid order, and only a paid one, has an invoice number and a fulfilment status.
-            t.HasCheckConstraint("ck_orders_paid_has_invoice_and_fulfilment", "(status = 'Paid') = (invoice_number IS NOT NULL) AND (status = 'Paid') = (fulfilment IS NOT NULL)");
+            // A paid order, and only a paid one, has a fulfilment status; only a paid one has an invoice number. Every
+            // paid one has its number by its commit: the deferred trigger orders_take_invoice_number gives it (ADR 0025).
+            t.HasCheckConstraint("ck_orders_paid_has_fulfilment_invoice_only_when_paid", "(status = 'Paid') = (fulfilment IS NOT NULL) AND (invoice_number IS NULL OR status = 'Paid')");
             // A parcel that left names its carrier and tracking number.
             t.HasCheckConstraint("ck_orders_shipped_has_tracking",
                 "fulfilment IS NULL OR fulfilment NOT IN ('Shipped', 'Delivered') OR (carrier IS NOT NULL AND tracking_number IS NOT NULL AND shipped_at IS NOT NULL)");
@@ -27,7 +28,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         // read before another tab's payment committed collides with the paid order instead of charging again.
         builder.HasIndex(o => new { o.CartId, o.CartRound }).IsUnique().HasFilter("status <> 'Abandoned'").HasDatabaseName("ux_orders_one_order_per_cart_round");
         builder.HasIndex(o => o.InvoiceNumber).IsUnique();
-        // Given by the trigger orders_take_invoice_number as the order becomes Paid; read back, never written.
+        // Given by the trigger orders_take_invoice_number as the transaction that made the order Paid commits; never written.
         builder.Property(o => o.InvoiceNumber).ValueGeneratedOnAddOrUpdate();
         // The orders desk: every paid order newest first, and each fulfilment filter, keyset-paged on (paid_at, id).
         builder.HasIndex(o => new { o.PaidAt, o.Id }).IsDescending(true, true).HasFilter("fulfilment IS NOT NULL").HasDatabaseName("ix_orders_desk_paid_at");

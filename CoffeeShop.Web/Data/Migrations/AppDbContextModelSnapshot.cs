@@ -485,7 +485,7 @@ namespace CoffeeShop.Web.Data.Migrations
 
                     b.ToTable("orders", null, t =>
                         {
-                            t.HasCheckConstraint("ck_orders_paid_has_invoice_and_fulfilment", "(status = 'Paid') = (invoice_number IS NOT NULL) AND (status = 'Paid') = (fulfilment IS NOT NULL)");
+                            t.HasCheckConstraint("ck_orders_paid_has_fulfilment_invoice_only_when_paid", "(status = 'Paid') = (fulfilment IS NOT NULL) AND (invoice_number IS NULL OR status = 'Paid')");
 
                             t.HasCheckConstraint("ck_orders_shipped_has_tracking", "fulfilment IS NULL OR fulfilment NOT IN ('Shipped', 'Delivered') OR (carrier IS NOT NULL AND tracking_number IS NOT NULL AND shipped_at IS NOT NULL)");
 
