@@ -63,6 +63,7 @@ internal static class ControlListener
             .Select(i => new { id = i.Id, status = i.Status })));
         app.MapGet("/payment_intents/{id}/latest_charge", (string id) => fake.LatestChargeId(id) is { } charge ? Results.Text(charge) : Results.NotFound());
 
+        app.MapGet("/refunds", () => Results.Json(fake.Refunds.Select(r => r.Id)));
         app.MapGet("/ledger", () => Results.Json(new
         {
             payment_intents = fake.PaymentIntents.Select(i => new

@@ -19,6 +19,7 @@ internal sealed class StripeWorld(Shop shop, Uri control, string webhookSecret, 
 {
     private readonly HttpClient _control = new() { BaseAddress = control, Timeout = TimeSpan.FromSeconds(20) };
     private readonly ConcurrentDictionary<Task, byte> _deliveries = new();
+    private readonly ConcurrentDictionary<string, byte> _announcedRefunds = new(StringComparer.Ordinal);
 
     public async Task<JsonNode> PaymentIntentAsync(string id, CancellationToken cancellationToken) =>
         JsonNode.Parse(await _control.GetStringAsync(new Uri($"payment_intents/{id}", UriKind.Relative), cancellationToken))!;
@@ -50,9 +51,56 @@ internal sealed class StripeWorld(Shop shop, Uri control, string webhookSecret, 
     public Task<JsonNode?> AuthenticateAsync(string id, bool succeed, CancellationToken cancellationToken) =>
         PostAsync($"payment_intents/{id}/authenticate/{(succeed ? "true" : "false")}", cancellationToken);
 
-    /// <summary>A refund made in the Stripe Dashboard: the shop hears of it only by events.</summary>
-    public Task<JsonNode?> DashboardRefundAsync(string paymentIntentId, long? amount, CancellationToken cancellationToken) =>
-        PostAsync($"payment_intents/{paymentIntentId}/dashboard_refund" + (amount is { } a ? $"?amount={a.ToString(CultureInfo.InvariantCulture)}" : ""), cancellationToken);
+    /// <summary>A refund made in the Stripe Dashboard: the shop hears of it only by events (its caller sends them, in its own order).</summary>
+    public async Task<JsonNode?> DashboardRefundAsync(string paymentIntentId, long? amount, CancellationToken cancellationToken)
+    {
+        var refund = await PostAsync($"payment_intents/{paymentIntentId}/dashboard_refund" + (amount is { } a ? $"?amount={a.ToString(CultureInfo.InvariantCulture)}" : ""), cancellationToken);
+        if (refund is not null)
+        {
+            _announcedRefunds.TryAdd(refund.Str("id"), 0);
+        }
+
+        return refund;
+    }
+
+    /// <summary>
+    /// Stripe sends <c>refund.created</c> and <c>charge.refunded</c> for every refund, the ones the shop makes
+    /// through the API too: they settle a refund whose answer the shop lost (PostgreSQL restarting just after
+    /// Stripe refunded), as on Stripe. Every <paramref name="every"/>, the refunds not announced yet are.
+    /// </summary>
+    public async Task AnnounceRefundsAsync(TimeSpan every, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await AnnounceNewRefundsAsync(cancellationToken);
+                await Task.Delay(every, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException)
+            {
+                counters.Add("refund announcements: control port unreachable");
+            }
+        }
+    }
+
+    public async Task AnnounceNewRefundsAsync(CancellationToken cancellationToken)
+    {
+        var ids = JsonNode.Parse(await _control.GetStringAsync(new Uri("refunds", UriKind.Relative), cancellationToken))!.AsArray();
+        foreach (var id in ids.Select(i => i!.GetValue<string>()).Where(id => _announcedRefunds.TryAdd(id, 0)))
+        {
+            var refund = JsonNode.Parse(await _control.GetStringAsync(new Uri($"refunds/{id}", UriKind.Relative), cancellationToken))!;
+            var charge = await ChargeAsync(refund.Str("charge"), cancellationToken);
+            counters.Add("refund made through the API: its events sent");
+            var delay = TimeSpan.FromMilliseconds(Random.Shared.Next(100, 3000));
+            Emit("refund.created", refund, delay, false, cancellationToken);
+            Emit("charge.refunded", charge!, delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 500)), Random.Shared.Next(100) < 10, cancellationToken);
+        }
+    }
 
     public async Task<JsonNode?> ChargeAsync(string id, CancellationToken cancellationToken) =>
         JsonNode.Parse(await _control.GetStringAsync(new Uri($"charges/{id}", UriKind.Relative), cancellationToken));

@@ -20,8 +20,8 @@ internal static class Traffic
         var counters = new Counters();
         using var stripe = new StripeWorld(shop, new Uri(options.Get("control")), options.Get("webhook-secret"), counters);
         using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(options.Int("seconds", 120)));
-        // Deliveries and settlements may run a little past the traffic: they get their own, later end.
-        using var world = new CancellationTokenSource(TimeSpan.FromSeconds(options.Int("seconds", 120) + 90));
+        // Settlements and deliveries run on past the traffic, until drained below (bounded waits), as Stripe's would.
+        using var world = new CancellationTokenSource();
         var paid = new PaidOrders();
 
         var catalog = await CatalogAsync(shop, stopping.Token);
@@ -29,6 +29,7 @@ internal static class Traffic
         var admins = new Admins(shop, paid, counters);
         await admins.SignInAsync(options.Get("enrol-link"), options.Get("admin-email"), options.Get("admin-password"), stopping.Token);
 
+        var announcing = stripe.AnnounceRefundsAsync(TimeSpan.FromSeconds(2), world.Token);
         var visitors = Enumerable.Range(0, options.Int("customers", 16))
             .Select(n => Loop(n, customers.VisitAsync, counters, stopping.Token))
             .Append(Loop(0, admins.WorkAsync, counters, stopping.Token))
@@ -36,7 +37,11 @@ internal static class Traffic
         await Task.WhenAll(visitors);
         Console.Error.WriteLine("traffic over; waiting for Stripe's last deliveries");
         await customers.DrainAsync(TimeSpan.FromSeconds(80));
-        await stripe.DrainAsync(TimeSpan.FromSeconds(80));
+        await stripe.AnnounceNewRefundsAsync(world.Token);
+        // Stripe's retries of one delivery take about two minutes in all (StripeWorld).
+        await stripe.DrainAsync(TimeSpan.FromSeconds(150));
+        await world.CancelAsync();
+        await announcing;
 
         foreach (var (name, count) in counters.All)
         {
