@@ -158,8 +158,9 @@ internal sealed class StripeWorld(Shop shop, Uri control, string webhookSecret, 
         try
         {
             await Task.Delay(delay, cancellationToken);
-            // Stripe retries a failed delivery for days; here with waits of 2, 4, 8, 16, then 20 s: two minutes in all.
-            for (var attempt = 0; attempt < 8; attempt++)
+            // Stripe retries a failed delivery for days; here with waits of 2, 4, 8, 16, then 30 s: three and a half
+            // minutes in all, past the shop's two-minute claim on an event whose handling failed.
+            for (var attempt = 0; attempt < 10; attempt++)
             {
                 // Signed when sent, as Stripe signs each attempt (the signature's age is checked).
                 var signedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -180,7 +181,7 @@ internal sealed class StripeWorld(Shop shop, Uri control, string webhookSecret, 
                     counters.Add("webhook unreachable, retried");
                 }
 
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(2 << attempt, 20)), cancellationToken);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(2 << attempt, 30)), cancellationToken);
             }
 
             counters.Add("webhook given up");

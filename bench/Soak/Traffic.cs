@@ -38,8 +38,8 @@ internal static class Traffic
         Console.Error.WriteLine("traffic over; waiting for Stripe's last deliveries");
         await customers.DrainAsync(TimeSpan.FromSeconds(80));
         await stripe.AnnounceNewRefundsAsync(world.Token);
-        // Stripe's retries of one delivery take about two minutes in all (StripeWorld).
-        await stripe.DrainAsync(TimeSpan.FromSeconds(150));
+        // Stripe's retries of one delivery take three and a half minutes in all (StripeWorld).
+        await stripe.DrainAsync(TimeSpan.FromSeconds(240));
         await world.CancelAsync();
         await announcing;
 
