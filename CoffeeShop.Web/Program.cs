@@ -31,6 +31,7 @@ builder.Services.AddSimulatedPayments();
 builder.Services.AddAdminIdentity(builder.Environment);
 builder.Services.AddRazorPagesWithCookies(builder.Environment);
 builder.Services.AddPageCaches();
+builder.Services.AddCompressiblePages();
 builder.Services.AddShopSecurityHeaders();
 builder.Services.AddShopRateLimits();
 builder.Services.AddShopHostFiltering();

@@ -51,6 +51,9 @@ public static class WebRegistration
         return services;
     }
 
+    /// <summary>Compression for the pages marked <see cref="CompressibleAttribute"/>, and for no other answer.</summary>
+    public static IServiceCollection AddCompressiblePages(this IServiceCollection services) => CompressibleAttribute.AddCompressiblePages(services);
+
     /// <summary>The middleware every request passes through, in order; the endpoints come after it.</summary>
     public static WebApplication UseShopPipeline(this WebApplication app)
     {
@@ -77,6 +80,8 @@ public static class WebRegistration
         // Who is signed in, then whether they may open the page (the admin pages).
         app.UseAuthentication();
         app.UseAuthorization();
+        // Pages marked [Compressible] go out compressed; outside the caches, which keep the page as rendered.
+        app.UseResponseCompression();
         // Last before the pages: the caches serve only requests that passed every check above.
         app.UseOutputCache();
         app.UseMiddleware<FirstVisitPageCacheMiddleware>();

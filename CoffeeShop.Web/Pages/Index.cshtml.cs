@@ -12,6 +12,8 @@ namespace CoffeeShop.Web.Pages;
 /// only a page the filter form could have asked for without a search is kept, so junk query strings and
 /// endless searches cannot fill the cache.
 /// </summary>
+// No form with a token and nothing personal: it may go out compressed (the search box's text is all a visitor puts in it).
+[Compressible]
 [OutputCache(PolicyName = WebRegistration.AnonymousCatalog, VaryByQueryKeys = [CatalogFilter.SearchKey, CatalogFilter.RoastKey, CatalogFilter.OriginKey, CatalogFilter.SortKey])]
 public class IndexModel(AppDbContext db) : PageModel
 {

@@ -75,7 +75,7 @@ internal static partial class PageWeight
             total += fetched.Transferred;
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"RES {name} {resource.PathAndQuery} status={fetched.Status} bytes={fetched.Transferred} body={fetched.Body.Length} encoding={fetched.Encoding}"));
-            if (fetched.ContentType.Contains("css", StringComparison.OrdinalIgnoreCase) && fetched.Encoding == "identity")
+            if (fetched.ContentType.Contains("css", StringComparison.OrdinalIgnoreCase))
             {
                 foreach (var inner in References(fetched.Text, resource))
                 {
@@ -174,7 +174,24 @@ internal static partial class PageWeight
         }
 
         var encoding = response.Content.Headers.ContentEncoding.FirstOrDefault() ?? "identity";
-        return new Fetched((int)response.StatusCode, body, headers + body.Length, encoding, response.Content.Headers.ContentType?.MediaType ?? "");
+        // The bytes sent count as sent; the page is read (for its links) as the browser reads it, decompressed.
+        return new Fetched((int)response.StatusCode, Decoded(body, encoding), headers + body.Length, encoding, response.Content.Headers.ContentType?.MediaType ?? "");
+    }
+
+    private static byte[] Decoded(byte[] body, string encoding)
+    {
+        if (encoding is not ("br" or "gzip"))
+        {
+            return body;
+        }
+
+        using var input = new MemoryStream(body);
+        using Stream decoder = encoding == "br"
+            ? new System.IO.Compression.BrotliStream(input, System.IO.Compression.CompressionMode.Decompress)
+            : new System.IO.Compression.GZipStream(input, System.IO.Compression.CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        decoder.CopyTo(output);
+        return output.ToArray();
     }
 
     [GeneratedRegex("<(?:link|script|img|source|iframe|video|audio|embed|object|image|use)\\b[^>]*>", RegexOptions.IgnoreCase)]
