@@ -5,6 +5,7 @@ using CoffeeShop.Web.Domain;
 using CoffeeShop.Web.Tests.Infrastructure;
 using CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using EventUtility = Stripe.EventUtility;
 using RefundCreateOptions = Stripe.RefundCreateOptions;
 using RefundService = Stripe.RefundService;
@@ -120,6 +121,28 @@ public class StripeWebhookTests(ShopFixture fixture) : PaymentTest(fixture)
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Single(await EventsAsync());
         Assert.Single(await TimelineAsync(), e => e.Source.StartsWith("webhook", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Post_Webhook_DatabaseRestartsWhileHandling_TheClaimIsGivenBack_AndStripesNextDeliveryIsProcessed()
+    {
+        // bench/soak lost an event so: handling failed as PostgreSQL restarted, giving the claim back failed
+        // too, and Stripe's next delivery was answered 200 as a duplicate without being processed.
+        var breaks = new FailWebhookHandlingInterceptor();
+        await using var shop = new ShopFactory(Stripe, services: s => s.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(breaks));
+        var (_, record) = await PayAsync("ctoken_test_processing", shop);
+        Stripe.SetPaymentIntentStatus(record.PaymentIntentId!, "succeeded");
+        var signed = Stripe.SignedEvent("payment_intent.succeeded", Stripe.PaymentIntentJson(record.PaymentIntentId!));
+        var client = shop.CreateBrowserClient();
+        breaks.Arm();
+
+        var first = await client.DeliverAsync(signed);
+        var second = await client.DeliverAsync(signed);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(PaymentStatus.Succeeded, (await RecordAsync()).Status);
+        Assert.NotNull(Assert.Single(await EventsAsync()).ProcessedAt);
     }
 
     [Fact]

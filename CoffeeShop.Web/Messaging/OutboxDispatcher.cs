@@ -195,7 +195,12 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<Email
         metrics.OutboxBacklogCounted(await store.CountPendingAsync(cancellationToken));
     }
 
-    /// <summary>Marks the accepted messages sent (only those still under this claim's lease) and empties the list.</summary>
+    /// <summary>
+    /// Marks the accepted messages sent (only those still under this claim's lease) and empties the list.
+    /// The server has these messages: if the UPDATE fails (PostgreSQL restarting, or a pooled connection it
+    /// closed meanwhile, which fails on its first use), the mark is tried again until the claim's lease runs out.
+    /// Giving up early would leave them Pending, and the next claim after the lease would send each a second time.
+    /// </summary>
     private async Task<(int Sent, long Marking)> MarkAcceptedAsync(OutboxStore store, List<OutboxMessage> accepted, Guid token, int sentNow, long marking)
     {
         if (accepted.Count == 0)
@@ -204,7 +209,31 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<Email
         }
 
         var phase = Stopwatch.GetTimestamp();
-        var marked = (await store.MarkSentAsync(accepted, token, CancellationToken.None)).ToHashSet();
+        var leaseEnds = accepted.Min(m => m.LeaseUntil) ?? clock.GetUtcNow().AddSeconds(options.Value.Outbox.LeaseSeconds);
+        IReadOnlyList<long>? markedIds = null;
+        for (var attempt = 1; markedIds is null; attempt++)
+        {
+            try
+            {
+                markedIds = await store.MarkSentAsync(accepted, token, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                var wait = TimeSpan.FromMilliseconds(Math.Min(100 * Math.Pow(2, attempt - 1), 2000));
+                if (attempt >= MarkAttempts || clock.GetUtcNow() + wait >= leaseEnds)
+                {
+                    logger.LogError(ex, "Outbox messages {OutboxIds} were accepted by the SMTP server but could not be marked sent; they will be sent again under the same Message-ID after the lease",
+                        string.Join(",", accepted.Select(m => m.Id)));
+                    accepted.Clear();
+                    return (sentNow, marking + Stopwatch.GetTimestamp() - phase);
+                }
+
+                logger.LogWarning("Marking outbox messages sent failed (attempt {Attempt}), trying again in {WaitMs} ms: {Error}", attempt, (int)wait.TotalMilliseconds, ex.Message);
+                await Task.Delay(wait, CancellationToken.None);
+            }
+        }
+
+        var marked = markedIds.ToHashSet();
         foreach (var message in accepted.Where(m => !marked.Contains(m.Id)))
         {
             logger.LogWarning("Outbox message {OutboxId} was sent after its lease ran out; another instance may send it again under the same Message-ID", message.Id);
@@ -214,6 +243,9 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<Email
         Interlocked.Add(ref this.sentCount, marked.Count);
         return (sentNow + marked.Count, marking + Stopwatch.GetTimestamp() - phase);
     }
+
+    /// <summary>Tries at marking accepted messages sent (waits of 0.1 s doubling to 2 s: about 20 s in all, within any lease the start-up check allows).</summary>
+    private const int MarkAttempts = 14;
 
     private static int Milliseconds(long ticks) => (int)(ticks * 1000 / Stopwatch.Frequency);
 

@@ -9,6 +9,7 @@ using CoffeeShop.Web.Tests.Infrastructure.FakeStripe;
 // When FAKE_STRIPE_COUNTS_FILE names a file, creating "<that file>.ask" makes the fake write
 // "payment_intents=N requests=N" into it (then it deletes the .ask): bench/run counts the
 // PaymentIntents a scenario created that way. On demand, so the count costs nothing while load runs.
+// When FAKE_STRIPE_CONTROL names a port, bench/soak's control listener answers there (ControlListener.cs).
 var latencyText = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("FAKE_STRIPE_LATENCY_MS") ?? "0";
 if (!int.TryParse(latencyText, NumberStyles.None, CultureInfo.InvariantCulture, out var latencyMs))
 {
@@ -19,6 +20,9 @@ if (!int.TryParse(latencyText, NumberStyles.None, CultureInfo.InvariantCulture, 
 await using var fake = await FakeStripeApi.StartAsync();
 fake.Latency = TimeSpan.FromMilliseconds(latencyMs);
 Console.WriteLine($"listening {fake.BaseAddress} latency {latencyMs} ms");
+await using var control = Environment.GetEnvironmentVariable("FAKE_STRIPE_CONTROL") is { Length: > 0 } controlPort
+    ? await CoffeeShop.Bench.FakeStripeServer.ControlListener.StartAsync(fake, int.Parse(controlPort, CultureInfo.InvariantCulture))
+    : null;
 
 using var stopped = new CancellationTokenSource();
 var latencyFile = Environment.GetEnvironmentVariable("FAKE_STRIPE_LATENCY_FILE") is { Length: > 0 } latencyPath ? latencyPath : null;

@@ -66,6 +66,13 @@ public sealed class FakeStripeApi : IAsyncDisposable
         set => _faults.Latency = value;
     }
 
+    /// <summary>A lasting outage in front of the API until set back to <see cref="StripeOutage.None"/> (<see cref="Reset"/> clears it too).</summary>
+    public StripeOutage Outage
+    {
+        get => _faults.Outage;
+        set => _faults.Outage = value;
+    }
+
     /// <summary>
     /// How long a PaymentIntent stays out of search results after it is created or changed (default
     /// zero). Stripe's search is eventually consistent, so code must not search for what it just
@@ -160,6 +167,19 @@ public sealed class FakeStripeApi : IAsyncDisposable
         var draft = new PaymentIntentDraft(amount, currency.ToLowerInvariant(), new Dictionary<string, string>(metadata, StringComparer.Ordinal), AutomaticPaymentMethods: true);
         return _ledger.CreateDirectly(draft, status, created);
     }
+
+    /// <summary>
+    /// A refund made outside the shop (in the Stripe Dashboard): the whole remainder, or <paramref name="amount"/>.
+    /// The shop learns of it only from the events the caller then delivers.
+    /// </summary>
+    public FakeRefund RefundDirectly(string paymentIntentId, long? amount = null)
+    {
+        var outcome = _ledger.Refund(paymentIntentId, null, amount, "requested_by_customer", new Dictionary<string, string>(StringComparer.Ordinal));
+        return outcome.Value ?? throw new InvalidOperationException(outcome.Error!.Message);
+    }
+
+    /// <summary>The id of the PaymentIntent's latest charge, or null.</summary>
+    public string? LatestChargeId(string paymentIntentId) => _ledger.FindIntent(paymentIntentId)?.LatestChargeId;
 
     /// <summary>
     /// The customer finishes 3-D Secure (<c>succeeded</c>) or fails it (<c>requires_payment_method</c>

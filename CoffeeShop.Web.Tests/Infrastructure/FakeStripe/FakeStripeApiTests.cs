@@ -241,6 +241,27 @@ public sealed class FakeStripeApiTests : IAsyncLifetime
         Assert.Single(_fake.PaymentIntents);
     }
 
+    [Theory]
+    [InlineData(StripeOutage.Errors)]
+    [InlineData(StripeOutage.Drops)]
+    [InlineData(StripeOutage.Hangs)]
+    public async Task Outage_EveryRequestFailsUntilItEnds_NothingIsCharged_ThenTheSameKeyCharges(StripeOutage outage)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(500) };
+        var service = new PaymentIntentService(NewClient(http, maxNetworkRetries: 1));
+        var options = new RequestOptions { IdempotencyKey = "order-12-attempt-1" };
+        _fake.Outage = outage;
+
+        // Every try fails, Stripe.net's retry included: an answer of 500, a dropped connection, or none.
+        await Assert.ThrowsAnyAsync<Exception>(() => service.CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa), options));
+        Assert.Empty(_fake.PaymentIntents);
+        Assert.Equal(2, _fake.Requests.Count);
+
+        _fake.Outage = StripeOutage.None;
+        Assert.Equal("succeeded", (await service.CreateAsync(CreateOptions(1450, "12", ConfirmationTokens.Visa), options)).Status);
+        Assert.Single(_fake.PaymentIntents);
+    }
+
     [Fact]
     public async Task Create_WhenStripeHangs_StripeNetGivesUpAndRetriesUnderTheSameKey()
     {

@@ -13,6 +13,21 @@ internal enum FaultStage
 /// <summary>One planned misbehaviour: hang (no answer at all) or answer an error status, at a stage.</summary>
 internal readonly record struct Fault(bool Hangs, int Status, FaultStage Stage = FaultStage.BeforeApi);
 
+/// <summary>A lasting outage in front of Stripe's API, for as long as it is switched on (bench/soak switches them).</summary>
+public enum StripeOutage
+{
+    None,
+
+    /// <summary>Every API request answers 500 before reaching the API (nothing runs, nothing is saved under the key).</summary>
+    Errors,
+
+    /// <summary>Every API request hangs until the client gives up.</summary>
+    Hangs,
+
+    /// <summary>Every API request's connection is dropped without an answer (the client sees a reset).</summary>
+    Drops,
+}
+
 /// <summary>
 /// The test's knobs for a bad day at Stripe: faults taken by the next API requests in arrival
 /// order, each at its stage (a request that never reaches the stage of the next fault, such as a
@@ -23,6 +38,13 @@ internal sealed class FaultPlan
     private readonly Lock _gate = new();
     private readonly Queue<Fault> _faults = new();
     private long _latencyTicks;
+    private int _outage;
+
+    public StripeOutage Outage
+    {
+        get => (StripeOutage)Volatile.Read(ref _outage);
+        set => Volatile.Write(ref _outage, (int)value);
+    }
 
     public TimeSpan Latency
     {
@@ -62,5 +84,6 @@ internal sealed class FaultPlan
         }
 
         Latency = TimeSpan.Zero;
+        Outage = StripeOutage.None;
     }
 }

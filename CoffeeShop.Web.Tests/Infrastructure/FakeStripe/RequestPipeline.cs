@@ -70,6 +70,18 @@ internal sealed class RequestPipeline(
 
     private async Task<int> HandleApiAsync(HttpContext context, ApiRequest request, IReadOnlyDictionary<string, string> headers)
     {
+        switch (faults.Outage)
+        {
+            case StripeOutage.Errors:
+                return await WriteAsync(context, StripeErrors.Outage(request.RequestId, 500));
+            case StripeOutage.Hangs:
+                await HangAsync(context);
+                return ClientClosedRequest;
+            case StripeOutage.Drops:
+                context.Abort();
+                return ClientClosedRequest;
+        }
+
         switch (faults.TakeNext(FaultStage.BeforeApi))
         {
             case { Hangs: true }:

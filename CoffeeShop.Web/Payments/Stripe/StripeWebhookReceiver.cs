@@ -125,11 +125,39 @@ public sealed class StripeWebhookReceiver(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Stripe event {EventId} {EventType} failed; Stripe will deliver it again", stripeEvent.Id, stripeEvent.Type);
-            await db.StripeEvents.Where(e => e.Id == stripeEvent.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.ClaimedAt, (DateTimeOffset?)null), CancellationToken.None);
+            await ReleaseClaimAsync(stripeEvent.Id);
             return new(WebhookAnswer.Failed, stripeEvent.Type);
         }
     }
+
+    /// <summary>
+    /// Gives the claim back, so that Stripe's next delivery processes the event. The failure is often the
+    /// database going away (a restart), and then the first try to give it back fails too: a claim left in
+    /// place makes each delivery within <see cref="ClaimTimeout"/> a duplicate, answered 200, after which
+    /// Stripe stops delivering and the event is lost (bench/soak lost a Dashboard refund so). Each try takes
+    /// a fresh connection; after about 7 s the error goes up (500) and the claim runs out by itself.
+    /// </summary>
+    private async Task ReleaseClaimAsync(string eventId)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+                await db.StripeEvents.Where(e => e.Id == eventId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.ClaimedAt, (DateTimeOffset?)null), CancellationToken.None);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && attempt < ReleaseAttempts)
+            {
+                logger.LogWarning("Giving back the claim on Stripe event {EventId} failed (attempt {Attempt}): {Error}", eventId, attempt, ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Tries at giving a failed event's claim back: waits of 0.25 s growing by 0.25 s, about 7 s in all.</summary>
+    private const int ReleaseAttempts = 8;
 
     private async Task<(long? RecordId, string Outcome)> HandleAsync(Event stripeEvent, string json, CancellationToken cancellationToken)
     {

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace CoffeeShop.Bench.Soak;
+
+/// <summary>
+/// The email rows of the ledger. Expected messages are the outbox's rows; every cause must have its row
+/// (a Paid order its confirmation, a succeeded refund its notice, a shipped order its "shipped"), every row
+/// must be Sent, and smtp4dev's inbox (kept in a file, so its restarts lose nothing) must hold each one,
+/// recognised by the Message-ID the outbox gives it (<c>outbox-{id}@…</c>), exactly once. One kind of
+/// second copy is the outbox's documented at-least-once delivery (ADR 0018) and cannot be prevented: the
+/// server accepted a message and the instance was killed before marking it sent, or the SMTP server
+/// stopped after taking it but before its answer arrived. Such a copy carries the same Message-ID (a mail
+/// client shows it once) and its first delivery falls at an instance kill or an SMTP stop; it is reported,
+/// not failed. Any other second copy fails the row.
+/// </summary>
+internal static class Emails
+{
+    /// <summary>How far before a kill or stop a copy may have been accepted and still be explained by it.</summary>
+    private const long AcceptedBeforeFaultMs = 5000;
+
+    public static async Task<IEnumerable<Row>> CheckAsync(NpgsqlDataSource db, Uri smtp4dev, List<(string Kind, long Start, long End)> faults)
+    {
+        var rows = await Ledger.QueryAsync(db, "SELECT id, kind, status FROM outbox_messages",
+            r => (Id: r.GetInt64(0), Kind: r.GetString(1), Status: r.GetString(2)));
+        var missing = (await Ledger.QueryAsync(db, """
+            SELECT 'confirmation of order ' || o.id FROM orders o WHERE o.status = 'Paid'
+              AND NOT EXISTS (SELECT 1 FROM outbox_messages m WHERE m.order_id = o.id AND m.kind = 'OrderConfirmation')
+            UNION ALL
+            SELECT 'refund notice ' || r.id FROM refunds r WHERE r.status = 'succeeded'
+              AND NOT EXISTS (SELECT 1 FROM outbox_messages m WHERE m.refund_id = r.id AND m.kind = 'RefundIssued')
+            UNION ALL
+            SELECT 'shipped notice of order ' || o.id FROM orders o WHERE o.shipped_at IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM outbox_messages m WHERE m.order_id = o.id AND m.kind = 'OrderShipped')
+            """, r => r.GetString(0))).ToList();
+        foreach (var cause in missing)
+        {
+            Console.Error.WriteLine($"email: no outbox row for {cause}");
+        }
+
+        var notSent = rows.Where(r => r.Status != "Sent").ToList();
+        foreach (var row in notSent)
+        {
+            Console.Error.WriteLine($"email: outbox row {row.Id} ({row.Kind}) is {row.Status}");
+        }
+
+        var delivered = await DeliveredAsync(smtp4dev);
+        var sent = rows.Where(r => r.Status == "Sent").ToList();
+        var lost = sent.Where(r => Copies(delivered, r.Id) == 0).ToList();
+        var twice = sent.Where(r => Copies(delivered, r.Id) > 1).ToList();
+        var explained = twice.Where(r => faults.Any(f => f.Kind is "instance-kill" or "smtp-stop"
+            && delivered[r.Id][0] >= f.Start - AcceptedBeforeFaultMs && delivered[r.Id][0] <= (f.Kind == "smtp-stop" ? f.Start + AcceptedBeforeFaultMs : f.End))).ToList();
+        foreach (var row in lost)
+        {
+            Console.Error.WriteLine($"email: outbox row {row.Id} ({row.Kind}) is Sent but not in the inbox");
+        }
+
+        foreach (var row in twice)
+        {
+            var times = string.Join(", ", delivered[row.Id].Select(t => $"{DateTimeOffset.FromUnixTimeMilliseconds(t):HH:mm:ss.fff}"));
+            Console.Error.WriteLine($"email: outbox row {row.Id} ({row.Kind}) delivered {delivered[row.Id].Count} times, at {times}{(explained.Contains(row) ? " (at an instance kill or SMTP stop)" : "")}");
+        }
+
+        var byKind = string.Join(", ", rows.GroupBy(r => r.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"));
+        return
+        [
+            new Row("emails: every cause (Paid order, succeeded refund, shipped order) has its outbox message, and every message is Sent",
+                $"{missing.Count} causes without a message; {notSent.Count} of {rows.Count} messages not Sent ({byKind})", "0 and 0", missing.Count == 0 && notSent.Count == 0),
+            new Row("emails: each Sent message in smtp4dev's inbox exactly once (by its Message-ID); a second copy only from an instance killed or the SMTP server stopped between its accept and the mark",
+                $"{sent.Count - lost.Count - twice.Count} once, {lost.Count} missing, {twice.Count} more than once ({explained.Count} at a kill or SMTP stop, same Message-ID); {delivered.Values.Sum(d => d.Count)} messages in the inbox",
+                "all at least once; more than once only at a kill or stop", lost.Count == 0 && twice.Count == explained.Count),
+        ];
+    }
+
+    private static int Copies(Dictionary<long, List<long>> delivered, long id) => delivered.TryGetValue(id, out var times) ? times.Count : 0;
+
+    /// <summary>When smtp4dev received each outbox message (Unix ms, in order), by the id in its Message-ID.</summary>
+    private static async Task<Dictionary<long, List<long>>> DeliveredAsync(Uri smtp4dev)
+    {
+        using var http = new HttpClient { BaseAddress = smtp4dev, Timeout = TimeSpan.FromSeconds(60) };
+        var ids = new List<(string Id, long Received)>();
+        for (var page = 1; ; page++)
+        {
+            var answer = JsonNode.Parse(await http.GetStringAsync(new Uri($"api/messages?page={page}&pageSize=500", UriKind.Relative)))!;
+            var results = answer is JsonArray array ? array : answer["results"]!.AsArray();
+            ids.AddRange(results.OfType<JsonNode>().Select(m => (m.Str("id"), DateTimeOffset.Parse(m.Str("receivedDate"), CultureInfo.InvariantCulture).ToUnixTimeMilliseconds())));
+            if (answer is JsonArray || results.Count == 0 || page >= (int)(answer["pageCount"] ?? 1))
+            {
+                break;
+            }
+        }
+
+        var counts = new Dictionary<long, List<long>>();
+        foreach (var (id, received) in ids)
+        {
+            var message = JsonNode.Parse(await http.GetStringAsync(new Uri($"api/messages/{id}", UriKind.Relative)))!;
+            var messageId = message["headers"]?.AsArray()
+                .FirstOrDefault(h => string.Equals(h!.Str("name"), "Message-ID", StringComparison.OrdinalIgnoreCase))?.Str("value") ?? "";
+            var at = messageId.IndexOf("outbox-", StringComparison.Ordinal);
+            var end = messageId.IndexOf('@', Math.Max(at, 0));
+            if (at >= 0 && end > at && long.TryParse(messageId[(at + "outbox-".Length)..end], NumberStyles.None, CultureInfo.InvariantCulture, out var outboxId))
+            {
+                (counts.TryGetValue(outboxId, out var times) ? times : counts[outboxId] = []).Add(received);
+            }
+            else
+            {
+                Console.Error.WriteLine($"email: inbox message {id} has no outbox Message-ID ('{messageId}')");
+            }
+        }
+
+        foreach (var times in counts.Values)
+        {
+            times.Sort();
+        }
+
+        return counts;
+    }
+}
