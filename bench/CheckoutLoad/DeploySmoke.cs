@@ -121,20 +121,9 @@ internal sealed class DeploySmoke(ShopClient shop, Options options)
         var id = (string)intent["id"]!;
         Expect((string?)intent["status"] == "succeeded", $"Stripe has {id} as {(string?)intent["status"]}, not succeeded");
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var payload = new JsonObject
-        {
-            ["id"] = "evt_deploy_smoke_" + created.ToString(CultureInfo.InvariantCulture),
-            ["object"] = "event",
-            ["api_version"] = Stripe.StripeConfiguration.ApiVersion,
-            ["created"] = created,
-            ["data"] = new JsonObject { ["object"] = intent.DeepClone() },
-            ["livemode"] = false,
-            ["pending_webhooks"] = 1,
-            ["request"] = new JsonObject { ["id"] = null, ["idempotency_key"] = null },
-            ["type"] = "payment_intent.succeeded",
-        }.ToJsonString();
+        var payload = StripeEvents.Payload("evt_deploy_smoke_" + created.ToString(CultureInfo.InvariantCulture), "payment_intent.succeeded", intent, created);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/stripe") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
-        request.Headers.TryAddWithoutValidation("Stripe-Signature", Stripe.EventUtility.GenerateSignatureHeader(payload, options.Get("webhook-secret"), created));
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeEvents.SignatureHeader(payload, options.Get("webhook-secret")));
         using var response = await shop.Http.SendAsync(request, cancellationToken);
         Expect(response.StatusCode == HttpStatusCode.OK, $"the signed webhook answered {(int)response.StatusCode}, expected 200");
         Ok($"a signed payment_intent.succeeded webhook for {id} was accepted");

@@ -10,15 +10,18 @@ using CoffeeShop.Bench.CheckoutLoad;
 //   CheckoutLoad smoke  --base https://127.0.0.1:PORT --cert cert.pem --stripe FAKE_URL --stripe-key sk_test_…
 //                       --webhook-secret whsec_… --admin-email E --admin-password P --enrol-link URL
 //                       (scripts/deploy-smoke: DeploySmoke.cs)
-// Results go to stdout as "RESULT key=value ..." lines (load, race) and "PAGE"/"RES" lines (weight).
-if (args.Length == 0 || args[0] is not ("load" or "weight" or "race" or "smoke"))
+//   CheckoutLoad webhooks --base https://127.0.0.1:PORT --cert cert.pem --stripe FAKE_URL --stripe-key sk_test_…
+//                       --webhook-secret whsec_… --payment-intents FILE (one id a line) [--count 500] [--workers 8]
+//                       [--go-file PATH] (bench/run: WebhookRun.cs)
+// Results go to stdout as "RESULT key=value ..." lines (load, race, webhooks) and "PAGE"/"RES" lines (weight).
+if (args.Length == 0 || args[0] is not ("load" or "weight" or "race" or "smoke" or "webhooks"))
 {
-    await Console.Error.WriteLineAsync("usage: CheckoutLoad load|weight|race|smoke --base URL --cert PEM [options] (see Program.cs)");
+    await Console.Error.WriteLineAsync("usage: CheckoutLoad load|weight|race|smoke|webhooks --base URL --cert PEM [options] (see Program.cs)");
     return 2;
 }
 
 var options = Options.Parse(args.AsSpan(1));
-var connections = args[0] == "race" ? options.Int("customers", 64) : options.Int("workers", 64);
+var connections = args[0] switch { "race" => options.Int("customers", 64), "webhooks" => options.Int("workers", 8), _ => options.Int("workers", 64) };
 using var shop = new ShopClient(new Uri(options.Get("base")), options.Get("cert"), Math.Max(connections, 16));
 // The race needs a product no other scenario buys, so it has no default.
 var product = args[0] == "race" ? options.Get("product") : options.Get("product", "kiambu-aa");
@@ -51,6 +54,21 @@ try
         }
 
         Console.WriteLine((await race.RunAsync(customers, stopping.Token)).Summary());
+        return 0;
+    }
+
+    if (args[0] == "webhooks")
+    {
+        var webhooks = new WebhookRun(shop, new Uri(options.Get("stripe")), options.Get("stripe-key"), options.Get("webhook-secret"));
+        var ids = (await File.ReadAllLinesAsync(options.Get("payment-intents"), stopping.Token)).Where(l => l.Length > 0).ToList();
+        var payloads = await webhooks.PrepareAsync(ids, options.Int("count", 500), stopping.Token);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PREPARED webhooks={payloads.Count} payment_intents={Math.Min(ids.Count, payloads.Count)} bytes_each={payloads.Sum(p => p.Length) / payloads.Count}"));
+        if (options.Find("go-file") is { } webhooksGoFile)
+        {
+            await WaitForFileAsync(webhooksGoFile, TimeSpan.FromMinutes(10), stopping.Token);
+        }
+
+        Console.WriteLine((await webhooks.RunAsync(payloads, options.Int("workers", 8), stopping.Token)).Summary());
         return 0;
     }
 

@@ -118,19 +118,7 @@ internal sealed class StripeWorld(Shop shop, Uri control, string webhookSecret, 
     /// </summary>
     public void Emit(string type, JsonNode obj, TimeSpan delay, bool twice, CancellationToken cancellationToken)
     {
-        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var payload = new JsonObject
-        {
-            ["id"] = "evt_soak_" + Guid.NewGuid().ToString("N")[..24],
-            ["object"] = "event",
-            ["api_version"] = Stripe.StripeConfiguration.ApiVersion,
-            ["created"] = created,
-            ["data"] = new JsonObject { ["object"] = obj.DeepClone() },
-            ["livemode"] = false,
-            ["pending_webhooks"] = 1,
-            ["request"] = new JsonObject { ["id"] = null, ["idempotency_key"] = null },
-            ["type"] = type,
-        }.ToJsonString();
+        var payload = StripeEvents.Payload(StripeEvents.NewId("evt_soak_"), type, obj, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         counters.Add($"event {type}");
         Track(DeliverAsync(payload, delay, cancellationToken));
         if (twice)
@@ -163,8 +151,7 @@ internal sealed class StripeWorld(Shop shop, Uri control, string webhookSecret, 
             for (var attempt = 0; attempt < 10; attempt++)
             {
                 // Signed when sent, as Stripe signs each attempt (the signature's age is checked).
-                var signedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-                var headers = new Dictionary<string, string> { ["Stripe-Signature"] = Stripe.EventUtility.GenerateSignatureHeader(payload, webhookSecret, signedAt) };
+                var headers = new Dictionary<string, string> { ["Stripe-Signature"] = StripeEvents.SignatureHeader(payload, webhookSecret) };
                 try
                 {
                     using var response = await shop.SendAsync(new Customer(), HttpMethod.Post, "/webhooks/stripe", "webhook", headers: headers, body: payload, cancellationToken: cancellationToken);
