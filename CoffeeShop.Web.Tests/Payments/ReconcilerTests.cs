@@ -68,6 +68,33 @@ public class ReconcilerTests(ShopFixture fixture) : PaymentTest(fixture)
     }
 
     [Fact]
+    public async Task ReconcileBacklog_MoreDueThanOneBatch_SettlesEveryOneInOnePass()
+    {
+        // A Stripe outage leaves one unsettled record per checkout it caught; a pass must not stop at one batch.
+        await using (var broken = BrokenAfterStripe())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await PayAsync(broken);
+            }
+        }
+
+        Assert.All(await RecordsAsync(), r => Assert.Equal(PaymentStatus.Pending, r.Status));
+        await AgeRecordsAsync(TimeSpan.FromMinutes(10));
+        await using var batchesOfOne = new ShopFactory(Stripe, new Dictionary<string, string?> { ["Reconciliation:BatchSize"] = "1" });
+
+        await using var scope = batchesOfOne.Services.CreateAsyncScope();
+        var changed = await scope.ServiceProvider.GetRequiredService<Reconciler>().ReconcileBacklogAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        Assert.Equal(3, changed);
+        var settled = await RecordsAsync();
+        Assert.Equal(3, settled.Count);
+        Assert.All(settled, r => Assert.Equal(PaymentStatus.Succeeded, r.Status));
+        Assert.All(settled, r => Assert.Equal(OrderStatus.Paid, r.Order!.Status));
+        Assert.Equal(Stripe.PaymentIntents.Select(pi => pi.Id).Order(), settled.Select(r => r.PaymentIntentId).Order());
+    }
+
+    [Fact]
     public async Task Reconcile_ProcessingRecordWithStoredId_RetrievesItById()
     {
         var shopper = new Shopper(Factory.CreateBrowserClient());

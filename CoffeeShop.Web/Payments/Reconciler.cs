@@ -25,7 +25,31 @@ public sealed class Reconciler(
     /// changed. Each look pushes a record's next one further out, so records that never change (a 3-D
     /// Secure step left open, a bank debit taking days) cannot crowd out one that got stuck just now.
     /// </summary>
-    public async Task<int> ReconcileDueAsync(CancellationToken cancellationToken)
+    public async Task<int> ReconcileDueAsync(CancellationToken cancellationToken) =>
+        (await ReconcileBatchAsync(cancellationToken)).Changed;
+
+    /// <summary>
+    /// Reconciles batch after batch for as long as each comes back full, within <paramref name="budget"/>:
+    /// a backlog larger than one batch (a Stripe outage leaves one unsettled record per checkout it
+    /// caught) drains at the pace of Stripe's answers, not one batch per interval. Each look pushes its
+    /// record's next one out, so no record is claimed twice in one call.
+    /// </summary>
+    public async Task<int> ReconcileBacklogAsync(TimeSpan budget, CancellationToken cancellationToken)
+    {
+        var started = clock.GetTimestamp();
+        var changed = 0;
+        while (true)
+        {
+            var batch = await ReconcileBatchAsync(cancellationToken);
+            changed += batch.Changed;
+            if (batch.Claimed < options.Value.BatchSize || clock.GetElapsedTime(started) >= budget)
+            {
+                return changed;
+            }
+        }
+    }
+
+    private async Task<(int Claimed, int Changed)> ReconcileBatchAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
         var now = clock.GetUtcNow();
@@ -72,7 +96,7 @@ public sealed class Reconciler(
         }
 
         await CountBacklogAsync(unsettled, cancellationToken);
-        return changed;
+        return (claimed.Count, changed);
     }
 
     private sealed record ClaimedRecord(long Id, int ReconcileVisits);

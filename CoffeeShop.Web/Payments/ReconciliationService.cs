@@ -2,7 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace CoffeeShop.Web.Payments;
 
-/// <summary>Runs the reconciler every <see cref="ReconciliationOptions.IntervalSeconds"/> on every instance.</summary>
+/// <summary>
+/// Runs the reconciler every <see cref="ReconciliationOptions.IntervalSeconds"/> on every instance; a pass
+/// goes on claiming batches while they come back full, for up to one interval.
+/// </summary>
 public sealed class ReconciliationService(IServiceScopeFactory scopes, IOptions<ReconciliationOptions> options, TimeProvider clock, ILogger<ReconciliationService> logger)
     : BackgroundService
 {
@@ -13,13 +16,14 @@ public sealed class ReconciliationService(IServiceScopeFactory scopes, IOptions<
             return;
         }
 
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.IntervalSeconds), clock);
+        var interval = TimeSpan.FromSeconds(options.Value.IntervalSeconds);
+        using var timer = new PeriodicTimer(interval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<Reconciler>().ReconcileDueAsync(stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<Reconciler>().ReconcileBacklogAsync(interval, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -14,6 +14,8 @@ public sealed class StripePaymentGateway(IStripeClient client, ILogger<StripePay
 {
     private static readonly List<string> Expand = ["latest_charge"];
 
+    static StripePaymentGateway() => _ = StripeOptionsReflection.TypesHeld;
+
     private readonly PaymentIntentService _intents = new(client);
 
     public async Task<GatewayResult> CreateAndConfirmAsync(PaymentRequest request, CancellationToken cancellationToken)
