@@ -154,6 +154,41 @@ public class ReconcilerTests(ShopFixture fixture) : PaymentTest(fixture)
     }
 
     [Fact]
+    public async Task ReconcileBacklog_TwoInstancesDrainingAtOnce_SettleEachRecordOnce()
+    {
+        // Both instances loop batch after batch over the same backlog: a record must still be claimed by one.
+        await using (var broken = BrokenAfterStripe())
+        {
+            foreach (var slug in new[] { "kiambu-aa", "huila-el-mirador", "cerrado-sunrise", "sumatra-gayo", "antigua-san-miguel", "house-espresso" })
+            {
+                await PayAsync(broken, slug);
+            }
+        }
+
+        await AgeRecordsAsync(TimeSpan.FromMinutes(10));
+        var batchesOfOne = new Dictionary<string, string?> { ["Reconciliation:BatchSize"] = "1" };
+        await using var one = new ShopFactory(Stripe, batchesOfOne);
+        await using var other = new ShopFactory(Stripe, batchesOfOne);
+        Stripe.Latency = TimeSpan.FromMilliseconds(50);
+
+        var changed = await Task.WhenAll(DrainAsync(one), DrainAsync(other));
+
+        Assert.Equal(6, changed.Sum());
+        Assert.All(await RecordsAsync(), r => Assert.Equal(PaymentStatus.Succeeded, r.Status));
+        await using var db = Db();
+        var settlements = await db.PaymentTimeline.Where(e => e.ToStatus == PaymentStatus.Succeeded).GroupBy(e => e.PaymentRecordId).Select(g => g.Count()).ToListAsync();
+        Assert.Equal(6, settlements.Count);
+        Assert.All(settlements, count => Assert.Equal(1, count));
+        Assert.Equal(6, Stripe.Requests.Count(r => r.Path == "/v1/payment_intents/search"));
+
+        static async Task<int> DrainAsync(ShopFactory instance)
+        {
+            await using var scope = instance.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<Reconciler>().ReconcileBacklogAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task Reconcile_AttemptThatNeverReachedStripe_IsMarkedFailedAfterTheAbandonTime()
     {
         await using (var impatient = new ShopFactory(Stripe, new Dictionary<string, string?> { ["Stripe:TimeoutSeconds"] = "1", ["Stripe:MaxNetworkRetries"] = "0" }))
