@@ -41,10 +41,27 @@ ensure_postgres() {
     pg_as_owner "$bin/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
   fi
   if ! pg_as_owner "$bin/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then
-    pg_as_owner "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 60 \
-      -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off" start >/dev/null
+    pg_start || exit 1
   fi
   echo "PostgreSQL: private cluster on 127.0.0.1:$PG_PORT (data in $PG_DIR/data)"
+}
+
+# Starts the cluster. The private ports lie inside Linux's ephemeral range (32768-60999), so a client
+# connection elsewhere can hold our port as its local end for a moment; the postmaster then cannot bind
+# ("Address already in use") and the start is tried again until the port is free (up to a minute).
+# .ci/run also reserves the range (ip_local_reserved_ports) where it may.
+pg_start() {
+  local bin attempt; bin="$(pg_bin_dir)"
+  for attempt in $(seq 30); do
+    if pg_as_owner "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 60 \
+      -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off" start >/dev/null; then
+      return 0
+    fi
+    tail -n 5 "$PG_DIR/log" 2>/dev/null | grep -q "Address already in use" || return 1
+    echo "PostgreSQL: port $PG_PORT is held by another connection for now; trying again (attempt $attempt)" >&2
+    sleep 2
+  done
+  return 1
 }
 
 ensure_database() {
