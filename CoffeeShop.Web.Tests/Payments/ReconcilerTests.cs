@@ -1,3 +1,4 @@
+using CoffeeShop.Web.Data;
 using CoffeeShop.Web.Domain;
 using CoffeeShop.Web.Payments;
 using CoffeeShop.Web.Tests.Infrastructure;
@@ -222,8 +223,8 @@ public class ReconcilerTests(ShopFixture fixture) : PaymentTest(fixture)
         // Stripe's Search is eventually consistent: it does not see the PaymentIntent yet.
         Stripe.SearchLag = TimeSpan.FromHours(1);
         // Past the minimum age and the (short) abandon time; the PaymentIntent is inside the creation window.
-        await AgeRecordsAsync(TimeSpan.FromMinutes(6));
-        await using var quick = new ShopFactory(Stripe, new Dictionary<string, string?> { ["Reconciliation:AbandonAfterMinutes"] = "1" });
+        await AgeRecordsAsync(TimeSpan.FromMinutes(1.5));
+        await using var quick = new ShopFactory(Stripe, new Dictionary<string, string?> { ["Reconciliation:AbandonAfterMinutes"] = "1", ["Reconciliation:MinimumAgeSeconds"] = "60" });
 
         Assert.Equal(1, await ReconcileAsync(quick));
 
@@ -251,8 +252,8 @@ public class ReconcilerTests(ShopFixture fixture) : PaymentTest(fixture)
             Stripe.CreatePaymentIntentDirectly(100, "eur", other, created: DateTimeOffset.UtcNow.AddMinutes(-2));
         }
 
-        await AgeRecordsAsync(TimeSpan.FromMinutes(6));
-        await using var quick = new ShopFactory(Stripe, new Dictionary<string, string?> { ["Reconciliation:AbandonAfterMinutes"] = "1" });
+        await AgeRecordsAsync(TimeSpan.FromMinutes(1.5));
+        await using var quick = new ShopFactory(Stripe, new Dictionary<string, string?> { ["Reconciliation:AbandonAfterMinutes"] = "1", ["Reconciliation:MinimumAgeSeconds"] = "60" });
 
         await ReconcileAsync(quick);
 
@@ -261,6 +262,79 @@ public class ReconcilerTests(ShopFixture fixture) : PaymentTest(fixture)
         Assert.Contains("could not be read to the end", record.AttentionReason, StringComparison.Ordinal);
         Assert.Null(record.FailureCode);
         SkipLedgerCheck("ten thousand PaymentIntents of other shops' orders stand in the window on purpose");
+    }
+
+    [Fact]
+    public async Task Reconcile_AttemptsLostInOneOutage_ShareOneReadOfTheirCreationWindow()
+    {
+        // Three checkouts whose create call hung (Stripe never received them) and one whose answer was lost
+        // after Stripe took the money, all in the same minutes: one list of their common window settles all four.
+        await using (var impatient = new ShopFactory(Stripe, new Dictionary<string, string?> { ["Stripe:TimeoutSeconds"] = "1", ["Stripe:MaxNetworkRetries"] = "0" }))
+        {
+            Stripe.HangNext(3);
+            for (var i = 0; i < 3; i++)
+            {
+                await PayAsync(impatient);
+            }
+        }
+
+        await using (var broken = BrokenAfterStripe())
+        {
+            await PayAsync(broken);
+        }
+
+        Stripe.SearchLag = TimeSpan.FromHours(1);
+        await AgeRecordsAsync(TimeSpan.FromMinutes(1.5));
+        await using var quick = new ShopFactory(Stripe, new Dictionary<string, string?> { ["Reconciliation:AbandonAfterMinutes"] = "1", ["Reconciliation:MinimumAgeSeconds"] = "60" });
+
+        Assert.Equal(4, await ReconcileAsync(quick));
+
+        var records = await RecordsAsync();
+        Assert.Equal(3, records.Count(r => r.Status == PaymentStatus.Failed && r.FailureCode == "no_payment_intent"));
+        var paid = Assert.Single(records, r => r.Status == PaymentStatus.Succeeded);
+        Assert.Equal(Assert.Single(Stripe.PaymentIntents).Id, paid.PaymentIntentId);
+        Assert.Equal(OrderStatus.Paid, paid.Order!.Status);
+        Assert.Single(Stripe.Requests, r => r.Method == "GET" && r.Path == "/v1/payment_intents" && r.Query.Contains("created", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Reconcile_SharedWindowTooBusy_EachAttemptStillReadsItsOwnWindow()
+    {
+        await using (var impatient = new ShopFactory(Stripe, new Dictionary<string, string?> { ["Stripe:TimeoutSeconds"] = "1", ["Stripe:MaxNetworkRetries"] = "0" }))
+        {
+            Stripe.HangNext(2);
+            await PayAsync(impatient);
+            await PayAsync(impatient);
+        }
+
+        // Windows of 5 minutes (abandon 1 + 2 × 2 of clock slack): the earlier attempt's [−12, −7] min and the
+        // later one's [−8.5, −3.5] overlap, and only the earlier one's holds more PaymentIntents than the shop reads.
+        var (earlier, later) = (await RecordsAsync()) switch { [var a, var b] => (a, b), _ => throw new InvalidOperationException("two records expected") };
+        await using (var db = Db())
+        {
+            await SetCreatedAsync(db, earlier.Id, DateTimeOffset.UtcNow.AddMinutes(-10));
+            await SetCreatedAsync(db, later.Id, DateTimeOffset.UtcNow.AddMinutes(-6.5));
+        }
+
+        var other = new Dictionary<string, string> { ["order_id"] = "0", ["attempt"] = "1" };
+        for (var i = 0; i < 10_001; i++)
+        {
+            Stripe.CreatePaymentIntentDirectly(100, "eur", other, created: DateTimeOffset.UtcNow.AddMinutes(-11));
+        }
+
+        await using var quick = new ShopFactory(Stripe, new Dictionary<string, string?> { ["Reconciliation:AbandonAfterMinutes"] = "1", ["Reconciliation:MinimumAgeSeconds"] = "60" });
+        await ReconcileAsync(quick);
+
+        // The shared read could not be completed; the later attempt's own window could, and proves it never reached Stripe.
+        var records = await RecordsAsync();
+        Assert.Equal(PaymentStatus.NeedsAttention, records.Single(r => r.Id == earlier.Id).Status);
+        var proven = records.Single(r => r.Id == later.Id);
+        Assert.Equal(PaymentStatus.Failed, proven.Status);
+        Assert.Equal("no_payment_intent", proven.FailureCode);
+        SkipLedgerCheck("ten thousand PaymentIntents of other shops' orders stand in the window on purpose");
+
+        static Task<int> SetCreatedAsync(AppDbContext db, long id, DateTimeOffset at) =>
+            db.PaymentRecords.Where(p => p.Id == id).ExecuteUpdateAsync(s => s.SetProperty(p => p.CreatedAt, at).SetProperty(p => p.UpdatedAt, at));
     }
 
     [Fact]

@@ -20,9 +20,9 @@ public interface IPaymentGateway
 
     /// <summary>
     /// Reads every PaymentIntent created in the window (Stripe's List API, strongly consistent, unlike
-    /// Search) and answers the one made for this attempt, or proof that there is none.
+    /// Search) and answers the ones made for these attempts; a complete read proves the others absent.
     /// </summary>
-    Task<CreationWindowSearch> FindInCreationWindowAsync(long orderId, int attempt, DateTimeOffset createdFrom, DateTimeOffset createdUntil, CancellationToken cancellationToken);
+    Task<CreationWindowSearch> FindInCreationWindowAsync(IReadOnlyCollection<PaymentAttemptKey> attempts, DateTimeOffset createdFrom, DateTimeOffset createdUntil, CancellationToken cancellationToken);
 
     /// <summary>Cancels a PaymentIntent that still waits for the customer; answers its state afterwards.</summary>
     Task<GatewayResult> CancelAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken);

@@ -72,16 +72,21 @@ public sealed class Reconciler(
                     ORDER BY COALESCE(next_check_at, updated_at + {minimumAge}), id
                     LIMIT {o.BatchSize}
                     FOR UPDATE SKIP LOCKED)
-                RETURNING id, reconcile_visits
+                RETURNING id, reconcile_visits, order_id, attempt, created_at, status, payment_intent_id
                 """).ToListAsync(cancellationToken);
         }
 
+        // The claimed attempts that may need their creation window read share the reads (an outage leaves many).
+        var windows = new CreationWindowReads(gateway, claimed
+            .Where(c => c.PaymentIntentId is null && c.Status == nameof(PaymentStatus.Pending))
+            .Select(c => WindowOf(c.OrderId, c.Attempt, c.CreatedAt))
+            .ToList());
         var changed = 0;
         foreach (var record in claimed)
         {
             try
             {
-                if (await ReconcileOneAsync(record.Id, cancellationToken) is { Changed: true })
+                if (await ReconcileOneAsync(record.Id, windows, cancellationToken) is { Changed: true })
                 {
                     changed++;
                 }
@@ -99,7 +104,7 @@ public sealed class Reconciler(
         return (claimed.Count, changed);
     }
 
-    private sealed record ClaimedRecord(long Id, int ReconcileVisits);
+    private sealed record ClaimedRecord(long Id, int ReconcileVisits, long OrderId, int Attempt, DateTimeOffset CreatedAt, string Status, string? PaymentIntentId);
 
     /// <summary>
     /// What is still unsettled after the pass, for the backlog gauges: one aggregate per pass (answered from
@@ -128,7 +133,10 @@ public sealed class Reconciler(
     }
 
     /// <summary>Asks Stripe about one record, whatever its status (the admin's "Re-sync from Stripe").</summary>
-    public async Task<FinalizeResult?> ReconcileOneAsync(long paymentRecordId, CancellationToken cancellationToken)
+    public Task<FinalizeResult?> ReconcileOneAsync(long paymentRecordId, CancellationToken cancellationToken) =>
+        ReconcileOneAsync(paymentRecordId, windows: null, cancellationToken);
+
+    private async Task<FinalizeResult?> ReconcileOneAsync(long paymentRecordId, CreationWindowReads? windows, CancellationToken cancellationToken)
     {
         PaymentRecord? record;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
@@ -146,7 +154,7 @@ public sealed class Reconciler(
             : await gateway.FindByAttemptAsync(record.OrderId, record.Attempt, cancellationToken);
         if (intent is null)
         {
-            return await SettleWithoutPaymentIntentAsync(record, cancellationToken);
+            return await SettleWithoutPaymentIntentAsync(record, windows, cancellationToken);
         }
 
         if (intent.WaitsForCustomer && intent.Id is { } waiting
@@ -166,7 +174,7 @@ public sealed class Reconciler(
     /// there is applied, a complete read without one proves Stripe never received it, and a read that
     /// could not be completed leaves the decision to an admin.
     /// </summary>
-    private async Task<FinalizeResult?> SettleWithoutPaymentIntentAsync(PaymentRecord record, CancellationToken cancellationToken)
+    private async Task<FinalizeResult?> SettleWithoutPaymentIntentAsync(PaymentRecord record, CreationWindowReads? windows, CancellationToken cancellationToken)
     {
         var abandonAfter = TimeSpan.FromMinutes(options.Value.AbandonAfterMinutes);
         if (record.PaymentIntentId is not null || record.Status != PaymentStatus.Pending || clock.GetUtcNow() - record.CreatedAt <= abandonAfter)
@@ -175,20 +183,38 @@ public sealed class Reconciler(
             return null;
         }
 
-        // Clocks differ a little; the window is generous on both sides.
-        var slack = TimeSpan.FromMinutes(10);
-        var window = await gateway.FindInCreationWindowAsync(record.OrderId, record.Attempt, record.CreatedAt - slack, record.CreatedAt + abandonAfter + slack, cancellationToken);
-        if (window.Found is { } found)
+        var attempt = WindowOf(record.OrderId, record.Attempt, record.CreatedAt);
+        windows ??= new CreationWindowReads(gateway, [attempt]);
+        var read = await windows.ReadAsync(attempt, cancellationToken);
+        if (read.For(attempt.Key) is { } found)
         {
             return await SettleAsync(record, found, cancellationToken);
         }
 
-        var result = window.ProvesAbsence
+        var result = read.ProvesAbsenceOf(attempt.Key)
             ? await finalize.FailNeverReachedAsync(record.Id, "reconciler", cancellationToken)
             : await finalize.MarkUnprovenAsync(record.Id, "Stripe's list of this attempt's creation window could not be read to the end: whether it charged is not proven", "reconciler", cancellationToken);
         Log(record, null, result);
         return result;
     }
+
+    /// <summary>
+    /// When the attempt's PaymentIntent can have been created: from the record's creation until every call
+    /// to Stripe for it has ended (<see cref="ReconciliationOptions.AbandonAfterMinutes"/>), widened on both
+    /// sides by <see cref="ClockSlack"/> because the shop's and Stripe's clocks differ.
+    /// </summary>
+    private AttemptWindow WindowOf(long orderId, int attempt, DateTimeOffset createdAt) => new(
+        new PaymentAttemptKey(orderId, attempt),
+        createdAt - ClockSlack,
+        createdAt + TimeSpan.FromMinutes(options.Value.AbandonAfterMinutes) + ClockSlack);
+
+    /// <summary>
+    /// How far the shop's clock and Stripe's may differ. Servers kept by NTP differ by milliseconds; two
+    /// minutes is generous and keeps a busy shop's window short (every PaymentIntent in it is read, and
+    /// more than 10,000 leave the attempt to an admin). If a clock were off by more, money Stripe took
+    /// would still arrive by its webhook and be applied (ADR 0010).
+    /// </summary>
+    private static readonly TimeSpan ClockSlack = TimeSpan.FromMinutes(2);
 
     private async Task<FinalizeResult> SettleAsync(PaymentRecord record, PaymentIntentSnapshot intent, CancellationToken cancellationToken)
     {

@@ -62,8 +62,19 @@ public sealed class SimulatedPaymentGateway(LinkGenerator links) : IPaymentGatew
         Task.FromResult(_intents.Values.FirstOrDefault(i =>
             i.OrderIdMetadata == orderId.ToString(CultureInfo.InvariantCulture) && i.AttemptMetadata == attempt.ToString(CultureInfo.InvariantCulture)));
 
-    public async Task<CreationWindowSearch> FindInCreationWindowAsync(long orderId, int attempt, DateTimeOffset createdFrom, DateTimeOffset createdUntil, CancellationToken cancellationToken) =>
-        new(await FindByAttemptAsync(orderId, attempt, cancellationToken), Complete: true);
+    public async Task<CreationWindowSearch> FindInCreationWindowAsync(IReadOnlyCollection<PaymentAttemptKey> attempts, DateTimeOffset createdFrom, DateTimeOffset createdUntil, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<PaymentAttemptKey, PaymentIntentSnapshot>();
+        foreach (var attempt in attempts)
+        {
+            if (await FindByAttemptAsync(attempt.OrderId, attempt.Attempt, cancellationToken) is { } intent)
+            {
+                found[attempt] = intent;
+            }
+        }
+
+        return new CreationWindowSearch(found, Complete: true);
+    }
 
     public Task<GatewayResult> CancelAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken)
     {

@@ -103,10 +103,10 @@ public sealed class StripePaymentGateway(IStripeClient client, ILogger<StripePay
     /// <summary>More PaymentIntents than this in one window is not a window the shop can prove anything about.</summary>
     private const int MaxWindowIntents = 10_000;
 
-    public async Task<CreationWindowSearch> FindInCreationWindowAsync(long orderId, int attempt, DateTimeOffset createdFrom, DateTimeOffset createdUntil, CancellationToken cancellationToken)
+    public async Task<CreationWindowSearch> FindInCreationWindowAsync(IReadOnlyCollection<PaymentAttemptKey> attempts, DateTimeOffset createdFrom, DateTimeOffset createdUntil, CancellationToken cancellationToken)
     {
-        var order = orderId.ToString(CultureInfo.InvariantCulture);
-        var attemptText = attempt.ToString(CultureInfo.InvariantCulture);
+        var wanted = attempts.ToHashSet();
+        var found = new Dictionary<PaymentAttemptKey, PaymentIntentSnapshot>();
         var options = new PaymentIntentListOptions
         {
             Created = new DateRangeOptions { GreaterThanOrEqual = createdFrom.UtcDateTime, LessThanOrEqual = createdUntil.UtcDateTime },
@@ -118,24 +118,36 @@ public sealed class StripePaymentGateway(IStripeClient client, ILogger<StripePay
         {
             await foreach (var intent in _intents.ListAutoPagingAsync(options, cancellationToken: cancellationToken))
             {
-                if (intent.Metadata?.GetValueOrDefault("order_id") == order && intent.Metadata.GetValueOrDefault("attempt") == attemptText)
+                if (AttemptOf(intent) is { } attempt && wanted.Contains(attempt))
                 {
-                    return new CreationWindowSearch(StripeMapping.ToSnapshot(intent), Complete: true);
+                    found[attempt] = StripeMapping.ToSnapshot(intent);
+                    if (found.Count == wanted.Count)
+                    {
+                        // Every attempt asked about is found: nothing is left to prove absent.
+                        return new CreationWindowSearch(found, Complete: true);
+                    }
                 }
 
                 if (++read >= MaxWindowIntents)
                 {
-                    return new CreationWindowSearch(null, Complete: false);
+                    return new CreationWindowSearch(found, Complete: false);
                 }
             }
         }
         catch (Exception ex) when (IsUnknownOutcome(ex, cancellationToken))
         {
-            throw new PaymentProviderException($"Stripe could not list PaymentIntents for order {orderId}", ex);
+            throw new PaymentProviderException($"Stripe could not list the PaymentIntents created from {createdFrom:O} to {createdUntil:O}", ex);
         }
 
-        return new CreationWindowSearch(null, Complete: true);
+        return new CreationWindowSearch(found, Complete: true);
     }
+
+    private static PaymentAttemptKey? AttemptOf(PaymentIntent intent) =>
+        intent.Metadata is { } metadata
+        && long.TryParse(metadata.GetValueOrDefault("order_id"), NumberStyles.None, CultureInfo.InvariantCulture, out var orderId)
+        && int.TryParse(metadata.GetValueOrDefault("attempt"), NumberStyles.None, CultureInfo.InvariantCulture, out var attempt)
+            ? new PaymentAttemptKey(orderId, attempt)
+            : null;
 
     public async Task<GatewayResult> CancelAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken)
     {
