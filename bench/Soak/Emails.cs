@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Npgsql;
 
 namespace CoffeeShop.Bench.Soak;
@@ -7,7 +5,7 @@ namespace CoffeeShop.Bench.Soak;
 /// <summary>
 /// The email rows of the ledger. Expected messages are the outbox's rows; every cause must have its row
 /// (a Paid order its confirmation, a succeeded refund its notice, a shipped order its "shipped"), every row
-/// must be Sent, and smtp4dev's inbox (kept in a file, so a restart keeps what it had stored) must hold each one,
+/// must be Sent, and smtp4dev's inbox (moved into a file as it arrives by the inbox mode, <see cref="Inbox"/>) must hold each one,
 /// recognised by the Message-ID the outbox gives it (<c>outbox-{id}@…</c>), exactly once. One kind of
 /// second copy is the outbox's documented at-least-once delivery (ADR 0018) and cannot be prevented: the
 /// server accepted a message and the instance was killed before marking it sent, or the SMTP server
@@ -22,7 +20,7 @@ internal static class Emails
     /// <summary>How far before a kill or stop a copy may have been accepted and still be explained by it.</summary>
     private const long AcceptedBeforeFaultMs = 5000;
 
-    public static async Task<IEnumerable<Row>> CheckAsync(NpgsqlDataSource db, Uri smtp4dev, List<(string Kind, long Start, long End)> faults)
+    public static async Task<IEnumerable<Row>> CheckAsync(NpgsqlDataSource db, Uri smtp4dev, string inboxFile, List<(string Kind, long Start, long End)> faults)
     {
         var rows = await Ledger.QueryAsync(db, "SELECT id, kind, status, (extract(epoch FROM sent_at) * 1000)::bigint FROM outbox_messages",
             r => (Id: r.GetInt64(0), Kind: r.GetString(1), Status: r.GetString(2), SentAt: r.IsDBNull(3) ? (long?)null : r.GetInt64(3)));
@@ -47,7 +45,13 @@ internal static class Emails
             Console.Error.WriteLine($"email: outbox row {row.Id} ({row.Kind}) is {row.Status}");
         }
 
-        var delivered = await DeliveredAsync(smtp4dev);
+        // What smtp4dev still holds joins what the inbox mode moved out during the run.
+        using (var http = Inbox.Client(smtp4dev))
+        {
+            await Inbox.CollectAsync(http, inboxFile, CancellationToken.None);
+        }
+
+        var delivered = Inbox.Read(inboxFile);
         var sent = rows.Where(r => r.Status == "Sent").ToList();
         var lost = sent.Where(r => Copies(delivered, r.Id) == 0).ToList();
         var twice = sent.Where(r => Copies(delivered, r.Id) > 1).ToList();
@@ -80,46 +84,4 @@ internal static class Emails
     }
 
     private static int Copies(Dictionary<long, List<long>> delivered, long id) => delivered.TryGetValue(id, out var times) ? times.Count : 0;
-
-    /// <summary>When smtp4dev received each outbox message (Unix ms, in order), by the id in its Message-ID.</summary>
-    private static async Task<Dictionary<long, List<long>>> DeliveredAsync(Uri smtp4dev)
-    {
-        using var http = new HttpClient { BaseAddress = smtp4dev, Timeout = TimeSpan.FromSeconds(60) };
-        var ids = new List<(string Id, long Received)>();
-        for (var page = 1; ; page++)
-        {
-            var answer = JsonNode.Parse(await http.GetStringAsync(new Uri($"api/messages?page={page}&pageSize=500", UriKind.Relative)))!;
-            var results = answer is JsonArray array ? array : answer["results"]!.AsArray();
-            ids.AddRange(results.OfType<JsonNode>().Select(m => (m.Str("id"), DateTimeOffset.Parse(m.Str("receivedDate"), CultureInfo.InvariantCulture).ToUnixTimeMilliseconds())));
-            if (answer is JsonArray || results.Count == 0 || page >= (int)(answer["pageCount"] ?? 1))
-            {
-                break;
-            }
-        }
-
-        var counts = new Dictionary<long, List<long>>();
-        foreach (var (id, received) in ids)
-        {
-            var message = JsonNode.Parse(await http.GetStringAsync(new Uri($"api/messages/{id}", UriKind.Relative)))!;
-            var messageId = message["headers"]?.AsArray()
-                .FirstOrDefault(h => string.Equals(h!.Str("name"), "Message-ID", StringComparison.OrdinalIgnoreCase))?.Str("value") ?? "";
-            var at = messageId.IndexOf("outbox-", StringComparison.Ordinal);
-            var end = messageId.IndexOf('@', Math.Max(at, 0));
-            if (at >= 0 && end > at && long.TryParse(messageId[(at + "outbox-".Length)..end], NumberStyles.None, CultureInfo.InvariantCulture, out var outboxId))
-            {
-                (counts.TryGetValue(outboxId, out var times) ? times : counts[outboxId] = []).Add(received);
-            }
-            else
-            {
-                Console.Error.WriteLine($"email: inbox message {id} has no outbox Message-ID ('{messageId}')");
-            }
-        }
-
-        foreach (var times in counts.Values)
-        {
-            times.Sort();
-        }
-
-        return counts;
-    }
 }

@@ -41,7 +41,7 @@ internal static class Ledger
         rows.Add(await NumbersAsync(db, "credit-note numbers", "SELECT credit_note_number FROM refunds WHERE credit_note_number IS NOT NULL", "credit_note"));
         var requests = RequestLog.Read(options.Get("requests"));
         var faults = RequestLog.ReadFaults(options.Get("faults"), options.Int("grace-ms", 20000));
-        rows.AddRange(await Emails.CheckAsync(db, new Uri(options.Get("smtp")), RequestLog.ReadFaults(options.Get("faults"), 0)));
+        rows.AddRange(await Emails.CheckAsync(db, new Uri(options.Get("smtp")), options.Get("inbox"), RequestLog.ReadFaults(options.Get("faults"), 0)));
         rows.Add(RequestLog.ServerErrors(requests, faults));
         rows.AddRange(RequestLog.Latencies(requests));
 
