@@ -77,8 +77,9 @@ public sealed class Reconciler(
         }
 
         // The claimed attempts that may need their creation window read share the reads (an outage leaves many).
+        var abandoned = now - TimeSpan.FromMinutes(o.AbandonAfterMinutes);
         var windows = new CreationWindowReads(gateway, claimed
-            .Where(c => c.PaymentIntentId is null && c.Status == nameof(PaymentStatus.Pending))
+            .Where(c => c.PaymentIntentId is null && c.Status == nameof(PaymentStatus.Pending) && c.CreatedAt < abandoned)
             .Select(c => WindowOf(c.OrderId, c.Attempt, c.CreatedAt))
             .ToList());
         var changed = 0;
