@@ -128,8 +128,8 @@ public class ReconcilerTests(ShopFixture fixture) : PaymentTest(fixture)
         Assert.Equal(requestsBefore, Stripe.Requests.Count);
     }
 
-    [Fact]
-    public async Task Reconcile_TwoInstancesAtOnce_SettleEachRecordOnce()
+    /// <summary>Six payments Stripe took whose records stayed Pending (the database failed after Stripe), old enough to reconcile.</summary>
+    private async Task SeedSixChargedButUnrecordedAsync()
     {
         await using (var broken = BrokenAfterStripe())
         {
@@ -140,11 +140,11 @@ public class ReconcilerTests(ShopFixture fixture) : PaymentTest(fixture)
         }
 
         await AgeRecordsAsync(TimeSpan.FromMinutes(10));
-        await using var otherInstance = new ShopFactory(Stripe);
-        Stripe.Latency = TimeSpan.FromMilliseconds(50);
+    }
 
-        var changed = await Task.WhenAll(ReconcileAsync(Factory), ReconcileAsync(otherInstance));
-
+    /// <summary>Every one of the six settled exactly once, whichever instance claimed it, each looked up at Stripe once.</summary>
+    private async Task AssertSixSettledOnceAsync(int[] changed)
+    {
         Assert.Equal(6, changed.Sum());
         Assert.All(await RecordsAsync(), r => Assert.Equal(PaymentStatus.Succeeded, r.Status));
         await using var db = Db();
@@ -155,18 +155,22 @@ public class ReconcilerTests(ShopFixture fixture) : PaymentTest(fixture)
     }
 
     [Fact]
+    public async Task Reconcile_TwoInstancesAtOnce_SettleEachRecordOnce()
+    {
+        await SeedSixChargedButUnrecordedAsync();
+        await using var otherInstance = new ShopFactory(Stripe);
+        Stripe.Latency = TimeSpan.FromMilliseconds(50);
+
+        var changed = await Task.WhenAll(ReconcileAsync(Factory), ReconcileAsync(otherInstance));
+
+        await AssertSixSettledOnceAsync(changed);
+    }
+
+    [Fact]
     public async Task ReconcileBacklog_TwoInstancesDrainingAtOnce_SettleEachRecordOnce()
     {
         // Both instances loop batch after batch over the same backlog: a record must still be claimed by one.
-        await using (var broken = BrokenAfterStripe())
-        {
-            foreach (var slug in new[] { "kiambu-aa", "huila-el-mirador", "cerrado-sunrise", "sumatra-gayo", "antigua-san-miguel", "house-espresso" })
-            {
-                await PayAsync(broken, slug);
-            }
-        }
-
-        await AgeRecordsAsync(TimeSpan.FromMinutes(10));
+        await SeedSixChargedButUnrecordedAsync();
         var batchesOfOne = new Dictionary<string, string?> { ["Reconciliation:BatchSize"] = "1" };
         await using var one = new ShopFactory(Stripe, batchesOfOne);
         await using var other = new ShopFactory(Stripe, batchesOfOne);
@@ -174,13 +178,7 @@ public class ReconcilerTests(ShopFixture fixture) : PaymentTest(fixture)
 
         var changed = await Task.WhenAll(DrainAsync(one), DrainAsync(other));
 
-        Assert.Equal(6, changed.Sum());
-        Assert.All(await RecordsAsync(), r => Assert.Equal(PaymentStatus.Succeeded, r.Status));
-        await using var db = Db();
-        var settlements = await db.PaymentTimeline.Where(e => e.ToStatus == PaymentStatus.Succeeded).GroupBy(e => e.PaymentRecordId).Select(g => g.Count()).ToListAsync();
-        Assert.Equal(6, settlements.Count);
-        Assert.All(settlements, count => Assert.Equal(1, count));
-        Assert.Equal(6, Stripe.Requests.Count(r => r.Path == "/v1/payment_intents/search"));
+        await AssertSixSettledOnceAsync(changed);
 
         static async Task<int> DrainAsync(ShopFactory instance)
         {
