@@ -120,6 +120,8 @@ internal sealed class StripeWorld(Shop shop, Uri control, string webhookSecret, 
     {
         var payload = StripeEvents.Payload(StripeEvents.NewId("evt_soak_"), type, obj, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         counters.Add($"event {type}");
+        // Callers jitter one event against another (±150 ms); a delay below zero means "now", never a lost event.
+        delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
         Track(DeliverAsync(payload, delay, cancellationToken));
         if (twice)
         {
@@ -173,9 +175,15 @@ internal sealed class StripeWorld(Shop shop, Uri control, string webhookSecret, 
 
             counters.Add("webhook given up");
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The traffic stopped: Stripe would deliver later, the reconciler settles it meanwhile.
+            counters.Add("webhook not delivered: the traffic stopped");
+        }
+        catch (Exception ex)
+        {
+            // A delivery the driver itself dropped would pass for an event the shop lost: count it, by name.
+            counters.Add($"webhook not delivered: the driver failed ({ex.GetType().Name})");
         }
     }
 

@@ -42,6 +42,8 @@ internal static class Traffic
         await stripe.DrainAsync(TimeSpan.FromSeconds(240));
         await world.CancelAsync();
         await announcing;
+        // The deliveries just canceled count themselves ("the traffic stopped") before the counters are printed.
+        await stripe.DrainAsync(TimeSpan.FromSeconds(5));
 
         foreach (var (name, count) in counters.All)
         {
